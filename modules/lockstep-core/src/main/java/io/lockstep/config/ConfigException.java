@@ -1,0 +1,8 @@
+package io.lockstep.config;
+
+/** An invalid configuration value: the message names the field, the value and the rule it breaks. */
+public class ConfigException extends IllegalArgumentException {
+    private static final long serialVersionUID = 1L;
+
+    public ConfigException(String message) { super(message); }
+}

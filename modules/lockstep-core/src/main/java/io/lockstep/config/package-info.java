@@ -1,0 +1,2 @@
+/** Immutable, validated configuration records for training runs. */
+package io.lockstep.config;

@@ -1,0 +1,90 @@
+package io.lockstep.grad;
+
+/**
+ * Driver-side merge of per-worker {@link GradientSum}s. Sums are accumulated in double precision in
+ * the order partials are added (callers add them in partition order, so reruns and retried tasks
+ * give bit-identical results). {@link #meanGradient()} divides once by the total example count B.
+ */
+public final class GradientAccumulator {
+    private final int numParams;
+    private double[] sum;
+    private double lossSum;
+    private long count;
+    private int workers;
+    private double weightedSqNormSum;
+
+    public GradientAccumulator(int numParams) {
+        if (numParams <= 0) {
+            throw new IllegalArgumentException("numParams must be positive (got " + numParams + ")");
+        }
+        this.numParams = numParams;
+    }
+
+    /** Adds one worker's partial; empty partials only count as a (zero-example) worker. */
+    public GradientAccumulator add(GradientSum part) {
+        if (part.isEmpty()) {
+            return this;
+        }
+        float[] g = part.gradientSum();
+        if (g.length != numParams) {
+            throw new IllegalArgumentException("gradient has " + g.length + " entries, expected " + numParams);
+        }
+        if (sum == null) {
+            sum = new double[numParams];
+        }
+        for (int i = 0; i < numParams; i++) {
+            sum[i] += g[i];
+        }
+        lossSum += part.lossSum();
+        count += part.count();
+        workers++;
+        weightedSqNormSum += part.count() * part.meanGradientSqNorm();
+        return this;
+    }
+
+    /** Total examples B over all added partials. */
+    public long count() {
+        return count;
+    }
+
+    /** Number of non-empty partials. */
+    public int nonEmptyWorkers() {
+        return workers;
+    }
+
+    /** Loss sum over all examples (not a mean). */
+    public double lossSum() {
+        return lossSum;
+    }
+
+    /** Mean loss: loss sum / B. */
+    public double meanLoss() {
+        requireExamples();
+        return lossSum / count;
+    }
+
+    /** The averaged gradient G_B = (Σ_i gradient sum_i) / B, as float32 for the optimizer. */
+    public float[] meanGradient() {
+        requireExamples();
+        float[] mean = new float[numParams];
+        for (int i = 0; i < numParams; i++) {
+            mean[i] = (float) (sum[i] / count);
+        }
+        return mean;
+    }
+
+    /**
+     * Count-weighted mean over workers of ‖g_i‖², the squared norm of each worker's mean gradient
+     * (McCandlish's ‖G_small‖² when the per-worker batch is the small batch).
+     */
+    public double meanWorkerGradientSqNorm() {
+        requireExamples();
+        return weightedSqNormSum / count;
+    }
+
+    private void requireExamples() {
+        if (count == 0) {
+            throw new IllegalStateException("no examples were aggregated: total count is 0, cannot average the gradient");
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package io.lockstep.spark;
+
+import io.lockstep.grad.GradientSum;
+import io.lockstep.model.ModelAdapter;
+import io.lockstep.model.WorkerPool;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.broadcast.Broadcast;
+
+/**
+ * Executor side of a step: for the partition's shard, the gradient sum, loss sum and count over its
+ * share of the global batch. A pure function of (parameters, data, rows), so a retried task returns
+ * the same result.
+ */
+final class GradientTask implements FlatMapFunction<Iterator<Shard>, GradientSum> {
+    private static final long serialVersionUID = 1L;
+
+    private final ModelAdapter model;
+    private final Broadcast<StepInput> input;
+
+    GradientTask(ModelAdapter model, Broadcast<StepInput> input) {
+        this.model = model;
+        this.input = input;
+    }
+
+    @Override
+    public Iterator<GradientSum> call(Iterator<Shard> shards) {
+        if (!shards.hasNext()) {
+            return List.of(GradientSum.empty()).iterator();
+        }
+        Shard shard = shards.next();
+        StepInput in = input.value();
+        int[] rows = in.rows()[shard.index];
+        GradientSum sum = WorkerPool.withWorker(model,
+                w -> w.gradientSum(in.params(), shard.features, shard.labels, rows));
+        return List.of(sum).iterator();
+    }
+}
