@@ -1,0 +1,47 @@
+package io.lockstep.app.train;
+
+import io.lockstep.metrics.EvalMetrics;
+import io.lockstep.metrics.StepMetrics;
+import io.lockstep.metrics.TrainPlan;
+import io.lockstep.spark.TrainListener;
+import java.io.PrintStream;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+
+/** A console progress bar over the run's steps showing the current loss, plus one line per evaluation. */
+final class ConsoleProgress implements TrainListener, AutoCloseable {
+    private final PrintStream out;
+    private ProgressBar bar;
+
+    ConsoleProgress(PrintStream out) {
+        this.out = out;
+    }
+
+    @Override
+    public void onStart(TrainPlan plan) {
+        bar = new ProgressBarBuilder().setTaskName("train").setInitialMax(plan.totalSteps())
+                .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(250).setUnit(" steps", 1)
+                .showSpeed().setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(out)).build();
+    }
+
+    @Override
+    public void onStep(StepMetrics m) {
+        bar.stepTo(m.step() + 1);
+        bar.setExtraMessage(String.format(" epoch %d loss %.4f", m.epoch() + 1, m.loss()));
+    }
+
+    @Override
+    public void onEval(EvalMetrics m) {
+        bar.refresh();
+        out.printf("%n  epoch %d: test loss %.4f, test accuracy %.4f (%d examples)%n", m.epoch() + 1, m.loss(),
+                m.accuracy(), m.count());
+    }
+
+    @Override
+    public void close() {
+        if (bar != null) {
+            bar.close();
+        }
+    }
+}

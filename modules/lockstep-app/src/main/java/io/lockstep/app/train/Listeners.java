@@ -1,0 +1,19 @@
+package io.lockstep.app.train;
+
+import io.lockstep.metrics.EvalMetrics;
+import io.lockstep.metrics.StepMetrics;
+import io.lockstep.metrics.TrainPlan;
+import io.lockstep.spark.TrainListener;
+import java.util.List;
+
+/** Fans one run's events out to several listeners, in order. */
+record Listeners(List<TrainListener> all) implements TrainListener {
+    @Override
+    public void onStart(TrainPlan plan) { all.forEach(l -> l.onStart(plan)); }
+
+    @Override
+    public void onStep(StepMetrics m) { all.forEach(l -> l.onStep(m)); }
+
+    @Override
+    public void onEval(EvalMetrics m) { all.forEach(l -> l.onEval(m)); }
+}

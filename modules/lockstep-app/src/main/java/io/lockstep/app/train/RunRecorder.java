@@ -1,0 +1,103 @@
+package io.lockstep.app.train;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.lockstep.metrics.EvalMetrics;
+import io.lockstep.metrics.StepMetrics;
+import io.lockstep.spark.TrainListener;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Writes a run directory: {@code run.json} (provenance, rewritten atomically at the end) and
+ * {@code metrics.jsonl} (one JSON object per step and per evaluation, flushed line by line so a
+ * crashed run keeps everything up to its last step).
+ */
+final class RunRecorder implements TrainListener, AutoCloseable {
+    static final String RUN_JSON = "run.json";
+    static final String METRICS = "metrics.jsonl";
+    static final String MODEL = "model.zip";
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper LINES = new ObjectMapper();
+
+    private final Path dir;
+    private final BufferedWriter metrics;
+
+    private RunRecorder(Path dir, BufferedWriter metrics) {
+        this.dir = dir;
+        this.metrics = metrics;
+    }
+
+    /** Creates the run directory; refuses a directory that already holds a run, so nothing is overwritten. */
+    static RunRecorder create(Path dir) throws IOException {
+        if (Files.exists(dir.resolve(RUN_JSON)) || Files.exists(dir.resolve(METRICS))) {
+            throw new io.lockstep.app.UsageException("--out " + dir + " already contains a run (" + RUN_JSON
+                    + "); choose another directory");
+        }
+        Files.createDirectories(dir);
+        BufferedWriter w = Files.newBufferedWriter(dir.resolve(METRICS), StandardCharsets.UTF_8,
+                StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        return new RunRecorder(dir, w);
+    }
+
+    Path dir() { return dir; }
+
+    Path modelFile() { return dir.resolve(MODEL); }
+
+    /** Writes run.json atomically (temp file + rename). */
+    void writeRunJson(Map<String, Object> run) throws IOException {
+        Path tmp = dir.resolve(RUN_JSON + ".tmp");
+        JSON.writeValue(tmp.toFile(), run);
+        Files.move(tmp, dir.resolve(RUN_JSON), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    @Override
+    public void onStep(StepMetrics m) {
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("type", "step");
+        line.put("step", m.step());
+        line.put("epoch", m.epoch());
+        line.put("examples", m.examples());
+        line.put("loss", m.loss());
+        line.put("lr", m.lr());
+        line.put("grad_norm", m.gradNorm());
+        line.put("step_ms", m.stepMillis());
+        write(line);
+    }
+
+    @Override
+    public void onEval(EvalMetrics m) {
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("type", "eval");
+        line.put("step", m.step());
+        line.put("epoch", m.epoch());
+        line.put("test_loss", m.loss());
+        line.put("test_accuracy", m.accuracy());
+        line.put("count", m.count());
+        write(line);
+    }
+
+    private void write(Map<String, Object> line) {
+        try {
+            metrics.write(LINES.writeValueAsString(line));
+            metrics.newLine();
+            metrics.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + dir.resolve(METRICS) + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        metrics.close();
+    }
+}

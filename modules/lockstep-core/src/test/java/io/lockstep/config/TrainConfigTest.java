@@ -1,0 +1,124 @@
+package io.lockstep.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.lockstep.optim.OptimizerConfig;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Validation messages name the field and the value; {@code withX} returns validated, modified copies. */
+class TrainConfigTest {
+
+    private static TrainConfig.Builder valid() {
+        return TrainConfig.builder().globalBatch(64).workers(4).epochs(2).lr(0.1).optimizer(OptimizerConfig.sgd())
+                .seed(7);
+    }
+
+    static Stream<Arguments> invalid() {
+        return Stream.of(
+                Arguments.of("globalBatch 0", (UnaryOperator<TrainConfig.Builder>) b -> b.globalBatch(0),
+                        new String[] {"globalBatch", "0"}),
+                Arguments.of("globalBatch -5", (UnaryOperator<TrainConfig.Builder>) b -> b.globalBatch(-5),
+                        new String[] {"globalBatch", "-5"}),
+                Arguments.of("workers 0", (UnaryOperator<TrainConfig.Builder>) b -> b.workers(0),
+                        new String[] {"workers", "0"}),
+                Arguments.of("B < P", (UnaryOperator<TrainConfig.Builder>) b -> b.globalBatch(3).workers(8),
+                        new String[] {"globalBatch", "3", "workers", "8"}),
+                Arguments.of("lr 0", (UnaryOperator<TrainConfig.Builder>) b -> b.lr(0),
+                        new String[] {"lr", "0.0"}),
+                Arguments.of("lr negative", (UnaryOperator<TrainConfig.Builder>) b -> b.lr(-0.5),
+                        new String[] {"lr", "-0.5"}),
+                Arguments.of("lr NaN", (UnaryOperator<TrainConfig.Builder>) b -> b.lr(Double.NaN),
+                        new String[] {"lr", "NaN"}),
+                Arguments.of("lr infinite", (UnaryOperator<TrainConfig.Builder>) b -> b.lr(Double.POSITIVE_INFINITY),
+                        new String[] {"lr", "Infinity"}),
+                Arguments.of("epochs negative", (UnaryOperator<TrainConfig.Builder>) b -> b.epochs(-1),
+                        new String[] {"epochs", "-1"}),
+                Arguments.of("steps negative", (UnaryOperator<TrainConfig.Builder>) b -> b.epochs(0).steps(-10),
+                        new String[] {"steps", "-10"}),
+                Arguments.of("epochs and steps both set", (UnaryOperator<TrainConfig.Builder>) b -> b.epochs(3).steps(100),
+                        new String[] {"epochs", "steps", "3", "100"}),
+                Arguments.of("neither epochs nor steps", (UnaryOperator<TrainConfig.Builder>) b -> b.epochs(0).steps(0),
+                        new String[] {"epochs", "steps", "0"}));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("invalid")
+    void invalidFieldIsNamedWithItsValue(String name, UnaryOperator<TrainConfig.Builder> breakIt, String[] mentions) {
+        ConfigException e = assertThrows(ConfigException.class, () -> breakIt.apply(valid()).build());
+        for (String m : mentions) {
+            assertTrue(e.getMessage().contains(m), name + ": message should mention '" + m + "': " + e.getMessage());
+        }
+    }
+
+    @Test
+    void configExceptionIsAnIllegalArgumentException() {
+        assertTrue(IllegalArgumentException.class.isAssignableFrom(ConfigException.class));
+    }
+
+    @Test
+    void nullOptimizerIsRejected() {
+        NullPointerException e = assertThrows(NullPointerException.class, () -> valid().optimizer(null).build());
+        assertTrue(e.getMessage().contains("optimizer"), e.getMessage());
+    }
+
+    @Test
+    void batchEqualToWorkersIsAllowed() {
+        TrainConfig c = valid().globalBatch(4).workers(4).build();
+        assertEquals(4, c.globalBatch());
+    }
+
+    @Test
+    void withMethodsReturnModifiedCopies() {
+        TrainConfig base = valid().build();
+        TrainConfig copy = base.withGlobalBatch(128);
+        assertNotSame(base, copy);
+        assertEquals(64, base.globalBatch(), "original unchanged");
+        assertEquals(new TrainConfig(128, 4, 2, 0, 0.1, OptimizerConfig.sgd(), 7), copy);
+
+        assertEquals(8, base.withWorkers(8).workers());
+        assertEquals(0.5, base.withLr(0.5).lr());
+        assertEquals(99, base.withSeed(99).seed());
+        assertEquals(OptimizerConfig.adam(), base.withOptimizer(OptimizerConfig.adam()).optimizer());
+        assertEquals(base, base.withLr(0.5).withLr(0.1), "only the named field changes");
+
+        TrainConfig bySteps = base.withSteps(500);
+        assertEquals(500, bySteps.steps());
+        assertEquals(0, bySteps.epochs(), "withSteps switches from epochs to steps");
+        TrainConfig byEpochs = bySteps.withEpochs(3);
+        assertEquals(3, byEpochs.epochs());
+        assertEquals(0, byEpochs.steps(), "withEpochs switches from steps to epochs");
+    }
+
+    @Test
+    void withMethodsValidateToo() {
+        TrainConfig base = valid().build();
+        ConfigException e = assertThrows(ConfigException.class, () -> base.withWorkers(65));
+        assertTrue(e.getMessage().contains("65") && e.getMessage().contains("64"), e.getMessage());
+        assertThrows(ConfigException.class, () -> base.withLr(0));
+        assertThrows(ConfigException.class, () -> base.withGlobalBatch(2));
+        assertThrows(ConfigException.class, () -> base.withSteps(0));
+        assertThrows(ConfigException.class, () -> base.withEpochs(0));
+    }
+
+    @Test
+    void totalSteps() {
+        assertEquals(2 * 117, valid().build().totalSteps(117));
+        assertEquals(40, valid().epochs(0).steps(40).build().totalSteps(117));
+    }
+
+    @Test
+    void builderDefaultsNeedOnlyALength() {
+        TrainConfig c = TrainConfig.builder().steps(10).build();
+        assertEquals(128, c.globalBatch());
+        assertEquals(1, c.workers());
+        assertEquals(42, c.seed());
+    }
+}
