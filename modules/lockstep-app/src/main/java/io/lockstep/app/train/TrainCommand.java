@@ -2,6 +2,7 @@ package io.lockstep.app.train;
 
 import io.lockstep.app.UsageException;
 import io.lockstep.app.Versions;
+import io.lockstep.config.ConfigException;
 import io.lockstep.config.TrainConfig;
 import io.lockstep.model.ModelAdapter;
 import io.lockstep.model.Models;
@@ -32,6 +33,8 @@ import picocli.CommandLine.Option;
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Train a DL4J model on Spark with exact synchronous gradient averaging.")
 public final class TrainCommand implements Callable<Integer> {
+    static final int DEFAULT_EPOCHS = 3;
+
     @Option(names = "--model", paramLabel = "NAME|FILE", defaultValue = "mlp",
             description = "mlp (784-256-256-10), lenet (small CNN), or a DL4J MultiLayerConfiguration .json file. Default: ${DEFAULT-VALUE}.")
     String model;
@@ -135,18 +138,24 @@ public final class TrainCommand implements Callable<Integer> {
         if (epochs != null && steps != null) {
             throw new UsageException("give either --epochs or --steps, not both");
         }
-        OptimizerConfig opt = OptimizerConfig.of(OptimizerType.parse(optimizer))
-                .withL2(l2).withWeightDecay(weightDecay);
-        if (opt.type() == OptimizerType.NESTEROV) {
-            opt = opt.withMomentum(momentum);
+        OptimizerConfig opt;
+        try {
+            opt = OptimizerConfig.of(OptimizerType.parse(optimizer)).withL2(l2).withWeightDecay(weightDecay)
+                    .withMomentum(momentum);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(FlagNames.inMessage(e.getMessage()));
         }
         TrainConfig.Builder b = TrainConfig.builder().globalBatch(globalBatch).workers(p).lr(lr).optimizer(opt).seed(seed);
         if (steps != null) {
             b.steps(steps);
         } else {
-            b.epochs(epochs != null ? epochs : 3);
+            b.epochs(epochs != null ? epochs : DEFAULT_EPOCHS);
         }
-        return b.build();
+        try {
+            return b.build();
+        } catch (ConfigException e) {
+            throw new UsageException(FlagNames.inMessage(e.getMessage()));
+        }
     }
 
     private JavaSparkContext startSpark() {
