@@ -9,6 +9,7 @@ import io.lockstep.model.Models;
 import io.lockstep.optim.OptimizerConfig;
 import io.lockstep.optim.OptimizerType;
 import io.lockstep.spark.ShardedDataset;
+import io.lockstep.spark.SparkDefaults;
 import io.lockstep.spark.SyncTrainer;
 import io.lockstep.spark.TrainListener;
 import io.lockstep.spark.TrainResult;
@@ -165,8 +166,7 @@ public final class TrainCommand implements Callable<Integer> {
         } else if (!conf.contains("spark.master")) {
             conf.setMaster("local[*]");
         }
-        conf.setIfMissing("spark.ui.showConsoleProgress", "false");
-        conf.setIfMissing("spark.executorEnv.OMP_NUM_THREADS", "1");
+        SparkDefaults.apply(conf);
         JavaSparkContext sc = new JavaSparkContext(conf);
         sc.setLogLevel("WARN");
         return sc;
