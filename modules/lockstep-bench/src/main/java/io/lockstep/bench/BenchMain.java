@@ -8,6 +8,7 @@ import io.lockstep.data.IdxReader;
 import io.lockstep.model.ModelAdapter;
 import io.lockstep.model.Models;
 import io.lockstep.spark.ShardedDataset;
+import io.lockstep.spark.SparkDefaults;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -29,12 +30,15 @@ import picocli.CommandLine.Option;
  * against the ideal P-fold speed-up. Prints a table; {@code --json FILE} also writes the rows.
  * Errors: one line on stderr, exit code 1.
  */
-@Command(name = "lockstep bench", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "lockstep bench", sortOptions = false,
         description = "Throughput of Lockstep (SyncTrainer on Spark) vs single-process DL4J on the MNIST MLP.")
 public final class BenchMain implements Callable<Integer> {
     private static final double LR = 1e-3;
 
-    @Option(names = "--batches", split = ",", paramLabel = "B[,B...]",
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    boolean help;
+
+    @Option(names = "--batches", split = ",", paramLabel = "B",
             description = "Global batch sizes (default: 256,1024,4096).")
     List<Integer> batches = new ArrayList<>(List.of(256, 1024, 4096));
 
@@ -43,6 +47,11 @@ public final class BenchMain implements Callable<Integer> {
 
     @Option(names = "--warmup", paramLabel = "N", description = "Warm-up steps discarded first (default: ${DEFAULT-VALUE}).")
     int warmup = 5;
+
+    @Option(names = "--jit-warmup", paramLabel = "N",
+            description = "Untimed steps of each side run once before the first configuration, so JIT and "
+                    + "first-use costs do not land on the first batch size (default: ${DEFAULT-VALUE}).")
+    int jitWarmup = 50;
 
     @Option(names = "--data-dir", paramLabel = "DIR",
             description = "Data directory; MNIST is fetched into DIR/mnist if missing (default: $LOCKSTEP_DATA_DIR or ~/.lockstep/data).")
@@ -115,6 +124,14 @@ public final class BenchMain implements Callable<Integer> {
             ShardedDataset shards = ShardedDataset.distribute(sc, train, workers);
             LockstepBench lockstep = new LockstepBench(sc, model, shards, LR, seed);
             Dl4jBench dl4j = new Dl4jBench(model, train, LR, seed);
+            if (jitWarmup > 0) {
+                int b = batches.stream().min(Integer::compare).orElseThrow();
+                long t0 = System.nanoTime();
+                lockstep.run(b, 0, jitWarmup);
+                dl4j.run(b, 0, jitWarmup);
+                out.printf(Locale.ROOT, "  JIT warm-up: %d untimed steps of each side at B=%d in %.1f s%n",
+                        jitWarmup, b, (System.nanoTime() - t0) / 1e9);
+            }
             for (int b : batches) {
                 long t0 = System.nanoTime();
                 Measurement a = lockstep.run(b, warmup, steps);
@@ -145,6 +162,9 @@ public final class BenchMain implements Callable<Integer> {
         if (warmup < 0) {
             throw new IllegalArgumentException("--warmup must not be negative (got " + warmup + ")");
         }
+        if (jitWarmup < 0) {
+            throw new IllegalArgumentException("--jit-warmup must not be negative (got " + jitWarmup + ")");
+        }
         if (workers < 1) {
             throw new IllegalArgumentException("--workers must be at least 1 (got " + workers + ")");
         }
@@ -161,12 +181,13 @@ public final class BenchMain implements Callable<Integer> {
         }
     }
 
+    /** The conf {@code lockstep train} would use ({@link SparkDefaults}), bound to 127.0.0.1, no UI. */
     private SparkConf sparkConf() {
-        return new SparkConf()
+        return SparkDefaults.apply(new SparkConf()
                 .setMaster(master)
                 .setAppName("lockstep-bench")
                 .set("spark.ui.enabled", "false")
-                .set("spark.driver.host", "127.0.0.1");
+                .set("spark.driver.host", "127.0.0.1"));
     }
 
     private void printHeader(BenchEnv env, ModelAdapter model, Dataset train, Path mnist) {
@@ -175,8 +196,9 @@ public final class BenchMain implements Callable<Integer> {
                 model.numFeatures(), model.numClasses(), model.numParams(), LR, seed);
         out.printf(Locale.ROOT, "  data       %,d training examples from %s%n", train.size(), mnist);
         out.println(env.header());
-        out.printf(Locale.ROOT, "  timing     per config %d warm-up + %d measured steps; Lockstep: whole step on the "
-                + "driver, DL4J: one fit() call%n", warmup, steps);
+        out.printf(Locale.ROOT, "  timing     %d untimed JIT warm-up steps once; per config %d warm-up + %d measured steps%n",
+                jitWarmup, warmup, steps);
+        out.println("             Lockstep: whole synchronized step on the driver; DL4J: one fit() call");
         out.println();
     }
 

@@ -34,7 +34,7 @@ import picocli.CommandLine.Option;
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Train a DL4J model on Spark with exact synchronous gradient averaging.")
 public final class TrainCommand implements Callable<Integer> {
-    static final int DEFAULT_EPOCHS = 3;
+    static final int DEFAULT_EPOCHS = 5;
 
     @Option(names = "--model", paramLabel = "NAME|FILE", defaultValue = "mlp",
             description = "mlp (784-256-256-10), lenet (small CNN), or a DL4J MultiLayerConfiguration .json file. Default: ${DEFAULT-VALUE}.")
@@ -51,7 +51,7 @@ public final class TrainCommand implements Callable<Integer> {
             description = "Data partitions / parallel gradient tasks per step (B >= P). Default: Spark's default parallelism.")
     Integer workers;
 
-    @Option(names = "--epochs", paramLabel = "N", description = "Epochs to train. Default: 3 (unless --steps is given).")
+    @Option(names = "--epochs", paramLabel = "N", description = "Epochs to train. Default: " + DEFAULT_EPOCHS + " (unless --steps is given).")
     Integer epochs;
 
     @Option(names = "--steps", paramLabel = "N", description = "Steps to train instead of --epochs.")
