@@ -51,7 +51,7 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--jit-warmup", paramLabel = "N",
             description = "Untimed steps of each side run once before the first configuration, so JIT and "
                     + "first-use costs do not land on the first batch size (default: ${DEFAULT-VALUE}).")
-    int jitWarmup = 50;
+    int jitWarmup = 200;
 
     @Option(names = "--data-dir", paramLabel = "DIR",
             description = "Data directory; MNIST is fetched into DIR/mnist if missing (default: $LOCKSTEP_DATA_DIR or ~/.lockstep/data).")
@@ -113,6 +113,7 @@ public final class BenchMain implements Callable<Integer> {
         ModelAdapter model = Models.byName("mlp", train.numFeatures(), train.numClasses(), seed);
 
         List<BenchRow> rows = new ArrayList<>();
+        List<Breakdown> breakdowns = new ArrayList<>();
         try (JavaSparkContext sc = new JavaSparkContext(sparkConf())) {
             sc.setLogLevel("WARN");
             int limit = Math.min(workers, sc.defaultParallelism());
@@ -122,6 +123,7 @@ public final class BenchMain implements Callable<Integer> {
             printHeader(env, model, train, mnist);
 
             ShardedDataset shards = ShardedDataset.distribute(sc, train, workers);
+
             LockstepBench lockstep = new LockstepBench(sc, model, shards, LR, seed);
             Dl4jBench dl4j = new Dl4jBench(model, train, LR, seed);
             if (jitWarmup > 0) {
@@ -139,11 +141,14 @@ public final class BenchMain implements Callable<Integer> {
                 out.printf(Locale.ROOT, "  B=%d measured in %.1f s (final loss: Lockstep %.6f, DL4J %.6f)%n",
                         b, (System.nanoTime() - t0) / 1e9, a.finalLoss(), s.finalLoss());
                 rows.add(BenchRow.of(b, workers, limit, warmup, a, s));
+                breakdowns.add(lockstep.lastBreakdown().withBatch(b));
             }
             shards.release();
         }
         out.println();
         out.print(ReportTable.format(rows));
+        out.println();
+        out.print(Breakdown.format(breakdowns));
         if (json != null) {
             writeJson(rows);
             out.println("rows written to " + json);

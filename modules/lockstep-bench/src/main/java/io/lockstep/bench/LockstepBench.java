@@ -2,6 +2,7 @@ package io.lockstep.bench;
 
 import io.lockstep.config.TrainConfig;
 import io.lockstep.metrics.StepMetrics;
+import io.lockstep.metrics.StepTimings;
 import io.lockstep.model.ModelAdapter;
 import io.lockstep.optim.OptimizerConfig;
 import io.lockstep.spark.ShardedDataset;
@@ -18,6 +19,7 @@ final class LockstepBench {
     private final ShardedDataset train;
     private final double lr;
     private final long seed;
+    private Breakdown lastBreakdown;
 
     LockstepBench(JavaSparkContext sc, ModelAdapter model, ShardedDataset train, double lr, long seed) {
         this.sc = sc;
@@ -38,16 +40,24 @@ final class LockstepBench {
                 .seed(seed)
                 .build();
         List<Double> millis = new ArrayList<>();
+        List<StepTimings> timings = new ArrayList<>();
         double[] lastLoss = {Double.NaN};
         new SyncTrainer(sc, model, config).fit(train, null, new TrainListener() {
             @Override
             public void onStep(StepMetrics m) {
                 if (m.step() >= warmup) {
                     millis.add(m.stepMillis());
+                    timings.add(m.timings());
                 }
                 lastLoss[0] = m.loss();
             }
         });
+        lastBreakdown = Breakdown.medianOf(timings);
         return Measurement.of(millis, lastLoss[0]);
+    }
+
+    /** Median per-phase times of the last {@link #run}. */
+    Breakdown lastBreakdown() {
+        return lastBreakdown;
     }
 }

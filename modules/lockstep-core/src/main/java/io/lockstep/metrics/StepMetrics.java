@@ -10,6 +10,7 @@ package io.lockstep.metrics;
  * @param lr         learning rate used for the update
  * @param gradNorm   L2 norm of the averaged gradient G_B (before regularization)
  * @param stepMillis wall time of the whole step on the driver
+ * @param timings    breakdown of {@code stepMillis} by phase
  */
 public record StepMetrics(long step, int epoch, long examples, double loss, double lr, double gradNorm,
-                          double stepMillis) {}
+                          double stepMillis, StepTimings timings) {}

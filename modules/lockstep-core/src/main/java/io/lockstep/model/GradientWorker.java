@@ -3,10 +3,8 @@ package io.lockstep.model;
 import io.lockstep.grad.EvalSum;
 import io.lockstep.grad.GradientSum;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Runs DL4J's forward and backward pass on a set of rows of an in-memory shard. One instance per
@@ -44,7 +42,7 @@ public final class GradientWorker {
         net.setInput(gatherFeatures(features, rows));
         net.setLabels(oneHot(labels, rows));
         net.computeGradientAndScore();
-        float[] grad = net.getFlattenedGradients().toFloatVector();
+        float[] grad = NdBuffers.toFloats(net.getFlattenedGradients());
         double lossSum = net.score() * rows.length;
         net.clear();
         return GradientSum.of(grad, lossSum, rows.length);
@@ -83,7 +81,7 @@ public final class GradientWorker {
             throw new IllegalArgumentException("parameter vector has " + params.length + " entries, model has "
                     + net.numParams());
         }
-        net.setParams(Nd4j.create(params, new long[] {1, params.length}, 'c'));
+        NdBuffers.copyInto(params, net.params());
     }
 
     private INDArray gatherFeatures(float[] features, int[] rows) {
@@ -91,7 +89,7 @@ public final class GradientWorker {
         for (int i = 0; i < rows.length; i++) {
             System.arraycopy(features, rows[i] * numFeatures, x, i * numFeatures, numFeatures);
         }
-        return Nd4j.create(x, new long[] {rows.length, numFeatures}, 'c');
+        return NdBuffers.matrix(x, rows.length, numFeatures);
     }
 
     private INDArray oneHot(int[] labels, int[] rows) {
@@ -99,6 +97,6 @@ public final class GradientWorker {
         for (int i = 0; i < rows.length; i++) {
             y[i * numClasses + labels[rows[i]]] = 1f;
         }
-        return Nd4j.create(y, new long[] {rows.length, numClasses}, 'c').castTo(DataType.FLOAT);
+        return NdBuffers.matrix(y, rows.length, numClasses);
     }
 }

@@ -13,7 +13,7 @@ import org.apache.spark.broadcast.Broadcast;
  * share of the global batch. A pure function of (parameters, data, rows), so a retried task returns
  * the same result.
  */
-final class GradientTask implements FlatMapFunction<Iterator<Shard>, GradientSum> {
+final class GradientTask implements FlatMapFunction<Iterator<Shard>, TaskResult> {
     private static final long serialVersionUID = 1L;
 
     private final ModelAdapter model;
@@ -25,15 +25,16 @@ final class GradientTask implements FlatMapFunction<Iterator<Shard>, GradientSum
     }
 
     @Override
-    public Iterator<GradientSum> call(Iterator<Shard> shards) {
+    public Iterator<TaskResult> call(Iterator<Shard> shards) {
         if (!shards.hasNext()) {
-            return List.of(GradientSum.empty()).iterator();
+            return List.of(new TaskResult(GradientSum.empty(), 0.0)).iterator();
         }
         Shard shard = shards.next();
         StepInput in = input.value();
         int[] rows = in.rows()[shard.index];
+        long start = System.nanoTime();
         GradientSum sum = WorkerPool.withWorker(model,
                 w -> w.gradientSum(in.params(), shard.features, shard.labels, rows));
-        return List.of(sum).iterator();
+        return List.of(new TaskResult(sum, (System.nanoTime() - start) / 1e6)).iterator();
     }
 }

@@ -4,9 +4,9 @@ import io.lockstep.config.TrainConfig;
 import io.lockstep.data.BatchPlan;
 import io.lockstep.grad.EvalSum;
 import io.lockstep.grad.GradientAccumulator;
-import io.lockstep.grad.GradientSum;
 import io.lockstep.metrics.EvalMetrics;
 import io.lockstep.metrics.StepMetrics;
+import io.lockstep.metrics.StepTimings;
 import io.lockstep.metrics.TrainPlan;
 import io.lockstep.model.ModelAdapter;
 import io.lockstep.optim.ParameterUpdate;
@@ -56,12 +56,13 @@ public final class SyncTrainer {
         List<EvalMetrics> evaluations = new ArrayList<>();
         for (long step = 0; step < totalSteps; step++) {
             long start = System.nanoTime();
-            GradientAccumulator grad = gradient(train, params, batches.batch(step), step);
-            float[] meanGradient = grad.meanGradient();
-            update.apply(params, meanGradient, config.lr(), step);
+            StepGradient grad = gradient(train, params, batches.batch(step), step);
+            long updateStart = System.nanoTime();
+            update.apply(params, grad.mean(), config.lr(), step);
+            long end = System.nanoTime();
             int epoch = batches.epochOf(step);
             listener.onStep(new StepMetrics(step, epoch, (step + 1) * config.globalBatch(), grad.meanLoss(),
-                    config.lr(), norm(meanGradient), (System.nanoTime() - start) / 1e6));
+                    config.lr(), norm(grad.mean()), millis(start, end), grad.timings(millis(updateStart, end))));
             boolean epochEnd = (step + 1) % batches.stepsPerEpoch() == 0;
             if (test != null && (epochEnd || step == totalSteps - 1)) {
                 EvalMetrics eval = evaluate(test, params, step, epoch);
@@ -72,18 +73,42 @@ public final class SyncTrainer {
         return new TrainResult(params, totalSteps, evaluations);
     }
 
-    /** One distributed gradient: broadcast → per-partition sums → merge in partition order → destroy. */
-    private GradientAccumulator gradient(ShardedDataset train, float[] params, int[] batch, long step) {
+    /**
+     * One distributed gradient: broadcast → per-partition sums → merge in partition order → divide
+     * once by B → destroy the broadcast.
+     */
+    private StepGradient gradient(ShardedDataset train, float[] params, int[] batch, long step) {
+        long t0 = System.nanoTime();
         Broadcast<StepInput> input = sc.broadcast(new StepInput(params.clone(), train.split(batch)));
+        long t1 = System.nanoTime();
         try {
             sc.setJobDescription("lockstep step " + step + " (B=" + batch.length + ", P=" + train.numPartitions() + ")");
-            List<GradientSum> partials = train.shards().mapPartitions(new GradientTask(model, input)).collect();
+            List<TaskResult> results = train.shards().mapPartitions(new GradientTask(model, input)).collect();
+            long t2 = System.nanoTime();
             GradientAccumulator total = new GradientAccumulator(model.numParams());
-            partials.forEach(total::add);
-            return total;
+            double slowestTask = 0;
+            for (TaskResult r : results) {
+                total.add(r.partial());
+                slowestTask = Math.max(slowestTask, r.computeMillis());
+            }
+            float[] mean = total.meanGradient();
+            return new StepGradient(mean, total.meanLoss(), millis(t0, t1), millis(t1, t2), slowestTask,
+                    millis(t2, System.nanoTime()));
         } finally {
             input.destroy();
         }
+    }
+
+    /** The averaged gradient of one step and the time its phases took. */
+    private record StepGradient(float[] mean, double meanLoss, double broadcastMillis, double jobMillis,
+                                double slowestTaskMillis, double aggregateMillis) {
+        StepTimings timings(double updateMillis) {
+            return new StepTimings(broadcastMillis, jobMillis, slowestTaskMillis, aggregateMillis, updateMillis);
+        }
+    }
+
+    private static double millis(long fromNanos, long toNanos) {
+        return (toNanos - fromNanos) / 1e6;
     }
 
     /** Distributed evaluation of {@code params} on a sharded set (loss sums and correct counts). */

@@ -230,7 +230,8 @@ class ShardedDatasetTest {
             // That partition's task really returns the empty partial for that step.
             int[][] rows = sharded.split(plan.batch(emptyStep));
             Broadcast<StepInput> input = sc.broadcast(new StepInput(model.initialParams(), rows));
-            List<GradientSum> partials = sharded.shards().mapPartitions(new GradientTask(model, input)).collect();
+            List<GradientSum> partials = sharded.shards().mapPartitions(new GradientTask(model, input)).collect()
+                    .stream().map(TaskResult::partial).toList();
             input.destroy();
             assertEquals(partitions, partials.size());
             assertTrue(partials.get(emptyPartition).isEmpty(), "partition " + emptyPartition + " had nothing to do");

@@ -20,15 +20,19 @@ final class ConsoleProgress implements TrainListener, AutoCloseable {
 
     @Override
     public void onStart(TrainPlan plan) {
+        boolean interactive = System.console() != null;
+        me.tongfei.progressbar.ProgressBarConsumer consumer = interactive
+                ? new me.tongfei.progressbar.ConsoleProgressBarConsumer(out, 110)
+                : new me.tongfei.progressbar.DelegatingProgressBarConsumer(out::println, 110);
         bar = new ProgressBarBuilder().setTaskName("train").setInitialMax(plan.totalSteps())
-                .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(250).setUnit(" steps", 1)
-                .showSpeed().setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(out)).build();
+                .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(interactive ? 250 : 10_000)
+                .setUnit(" steps", 1).showSpeed().setConsumer(consumer).build();
     }
 
     @Override
     public void onStep(StepMetrics m) {
         bar.stepTo(m.step() + 1);
-        bar.setExtraMessage(String.format(" epoch %d loss %.4f", m.epoch() + 1, m.loss()));
+        bar.setExtraMessage(String.format(" ep %d loss %.4f", m.epoch() + 1, m.loss()));
     }
 
     @Override
@@ -42,6 +46,7 @@ final class ConsoleProgress implements TrainListener, AutoCloseable {
     public void close() {
         if (bar != null) {
             bar.close();
+            bar = null;
         }
     }
 }

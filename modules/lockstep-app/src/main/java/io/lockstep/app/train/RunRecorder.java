@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.lockstep.metrics.EvalMetrics;
 import io.lockstep.metrics.StepMetrics;
+import io.lockstep.metrics.StepTimings;
 import io.lockstep.spark.TrainListener;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -71,6 +72,13 @@ final class RunRecorder implements TrainListener, AutoCloseable {
         line.put("lr", m.lr());
         line.put("grad_norm", m.gradNorm());
         line.put("step_ms", m.stepMillis());
+        StepTimings t = m.timings();
+        line.put("broadcast_ms", t.broadcastMillis());
+        line.put("job_ms", t.jobMillis());
+        line.put("slowest_task_ms", t.slowestTaskMillis());
+        line.put("aggregate_ms", t.aggregateMillis());
+        line.put("update_ms", t.updateMillis());
+        line.put("overhead_ms", t.overheadMillis());
         write(line);
     }
 
