@@ -18,6 +18,8 @@ public final class Main implements Runnable {
     public static final int EXIT_FAILURE = 1;
     /** Exit code for a command line that could not be parsed or validated. */
     public static final int EXIT_USAGE = 2;
+    /** Exit code for a training run halted by the divergence guard (the last good model is kept). */
+    public static final int EXIT_DIVERGED = 3;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

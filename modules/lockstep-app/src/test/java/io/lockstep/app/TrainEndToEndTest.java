@@ -44,11 +44,14 @@ class TrainEndToEndTest {
 
         List<String> lines = Files.readAllLines(out.resolve("metrics.jsonl"));
         long steps = lines.stream().filter(l -> l.contains("\"type\":\"step\"")).count();
-        long evals = lines.stream().filter(l -> l.contains("\"type\":\"eval\"")).count();
+        long testEvals = lines.stream().filter(l -> l.contains("\"type\":\"eval\",\"set\":\"test\"")).count();
+        long trainEvals = lines.stream().filter(l -> l.contains("\"type\":\"eval\",\"set\":\"train\"")).count();
         assertEquals(186, steps);
-        assertEquals(2, evals);
+        assertEquals(2, testEvals, "one test evaluation per epoch");
+        assertEquals(2, trainEvals, "one training-set evaluation per epoch");
         JsonNode first = JSON.readTree(lines.get(0));
-        for (String field : List.of("step", "epoch", "examples", "loss", "lr", "grad_norm", "step_ms")) {
+        for (String field : List.of("step", "epoch", "examples", "loss", "lr", "grad_norm", "step_ms", "update_ratio",
+                "b_simple", "overhead_ms")) {
             assertTrue(first.has(field), "metrics line lacks " + field);
         }
 

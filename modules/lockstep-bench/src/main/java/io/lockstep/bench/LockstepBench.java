@@ -42,7 +42,7 @@ final class LockstepBench {
         List<Double> millis = new ArrayList<>();
         List<StepTimings> timings = new ArrayList<>();
         double[] lastLoss = {Double.NaN};
-        new SyncTrainer(sc, model, config).fit(train, null, new TrainListener() {
+        new SyncTrainer(sc, model, config).fit(train, new TrainListener() {
             @Override
             public void onStep(StepMetrics m) {
                 if (m.step() >= warmup) {

@@ -1,31 +1,68 @@
 package io.lockstep.config;
 
+import com.fasterxml.jackson.annotation.JsonAutoDetect;
+import com.fasterxml.jackson.annotation.JsonAutoDetect.Visibility;
 import io.lockstep.optim.OptimizerConfig;
+import io.lockstep.schedule.LrSchedule;
+import io.lockstep.schedule.LrScaling;
+import io.lockstep.schedule.ScheduleConfig;
+import io.lockstep.schedule.Schedules;
 import java.util.Objects;
 
 /**
- * The resolved, validated training configuration. Immutable; use {@link #builder()} or the
- * {@code withX} methods (for sweeps). Every validation error names the field and the value.
+ * The resolved, validated configuration of a training run. Immutable; build it with
+ * {@link #builder()} and vary it with {@link #toBuilder()} or the {@code withX} methods (sweeps).
+ * Every validation error names the field and the value.
  *
- * @param globalBatch examples per synchronized step, B (summed over all workers)
- * @param workers     data partitions / parallel tasks per step, P (B ≥ P)
- * @param epochs      number of epochs to train (0 when {@code steps} is given)
- * @param steps       number of steps to train (0 when {@code epochs} is given)
- * @param lr          learning rate applied by the driver's optimizer
- * @param optimizer   optimizer and regularization settings
- * @param seed        seed for model initialization and data order
+ * <p>Where learning-rate scaling happens: {@link #lr()} is the reference rate, tuned at
+ * {@link #referenceBatch()}; the peak rate of the run is {@code lrScaling.scale(lr, B, B_ref)}
+ * ({@link #peakLr()}), and the schedule shapes it over the steps ({@link #schedule(long)}).
  */
-public record TrainConfig(int globalBatch, int workers, int epochs, long steps, double lr,
-                          OptimizerConfig optimizer, long seed) {
+@JsonAutoDetect(fieldVisibility = Visibility.ANY, getterVisibility = Visibility.NONE, isGetterVisibility = Visibility.NONE)
+public final class TrainConfig {
+    private final int globalBatch;
+    private final int workers;
+    private final int microBatch;
+    private final int epochs;
+    private final long steps;
+    private final double lr;
+    private final LrScaling lrScaling;
+    private final int referenceBatch;
+    private final ScheduleConfig schedule;
+    private final OptimizerConfig optimizer;
+    private final double clipNorm;
+    private final DivergenceConfig divergence;
+    private final double noiseEmaDecay;
+    private final int earlyStoppingPatience;
+    private final long seed;
 
-    public TrainConfig {
-        Objects.requireNonNull(optimizer, "optimizer");
+    private TrainConfig(Builder b) {
+        globalBatch = b.globalBatch;
+        workers = b.workers;
+        microBatch = b.microBatch;
+        epochs = b.epochs;
+        steps = b.steps;
+        lr = b.lr;
+        lrScaling = Objects.requireNonNull(b.lrScaling, "lrScaling");
+        referenceBatch = b.referenceBatch;
+        schedule = Objects.requireNonNull(b.schedule, "schedule");
+        optimizer = Objects.requireNonNull(b.optimizer, "optimizer");
+        clipNorm = b.clipNorm;
+        divergence = Objects.requireNonNull(b.divergence, "divergence");
+        noiseEmaDecay = b.noiseEmaDecay;
+        earlyStoppingPatience = b.earlyStoppingPatience;
+        seed = b.seed;
+        validate();
+    }
+
+    private void validate() {
         require(globalBatch >= 1, "globalBatch", globalBatch, "must be at least 1");
         require(workers >= 1, "workers", workers, "must be at least 1");
         if (globalBatch < workers) {
             throw new ConfigException("globalBatch (" + globalBatch + ") must be at least workers (" + workers
                     + "): each worker needs at least one example per step on average");
         }
+        require(microBatch >= 0, "microBatch", microBatch, "must not be negative (0 = no accumulation)");
         require(epochs >= 0, "epochs", epochs, "must not be negative");
         require(steps >= 0, "steps", steps, "must not be negative");
         if ((epochs == 0) == (steps == 0)) {
@@ -33,24 +70,89 @@ public record TrainConfig(int globalBatch, int workers, int epochs, long steps, 
                     + ", steps=" + steps + ")");
         }
         require(lr > 0 && Double.isFinite(lr), "lr", lr, "must be a positive finite number");
+        require(referenceBatch >= 0, "referenceBatch", referenceBatch, "must be positive (0 = the global batch)");
+        require(clipNorm >= 0 && Double.isFinite(clipNorm), "clipNorm", clipNorm, "must be ≥ 0 (0 = no clipping)");
+        require(noiseEmaDecay >= 0 && noiseEmaDecay < 1, "noiseEmaDecay", noiseEmaDecay, "must be in [0, 1)");
+        require(earlyStoppingPatience >= 0, "earlyStoppingPatience", earlyStoppingPatience,
+                "must not be negative (0 = off)");
     }
 
-    /** Total steps for a training set of {@code trainSize} examples. */
+    public int globalBatch() { return globalBatch; }
+    /** Workers P = data partitions = gradient tasks per step. */
+    public int workers() { return workers; }
+    /** Micro-batch size for gradient accumulation inside each worker; 0 = none. */
+    public int microBatch() { return microBatch; }
+    public int epochs() { return epochs; }
+    public long steps() { return steps; }
+    /** The reference learning rate, tuned at {@link #referenceBatch()}. */
+    public double lr() { return lr; }
+    public LrScaling lrScaling() { return lrScaling; }
+    /** B_ref: the batch at which {@link #lr()} was tuned (defaults to the global batch). */
+    public int referenceBatch() { return referenceBatch == 0 ? globalBatch : referenceBatch; }
+    public ScheduleConfig scheduleConfig() { return schedule; }
+    public OptimizerConfig optimizer() { return optimizer; }
+    /** Global-norm clipping threshold for the averaged gradient; 0 = off. */
+    public double clipNorm() { return clipNorm; }
+    public DivergenceConfig divergence() { return divergence; }
+    /** Decay of the exponential moving averages in the gradient-noise-scale estimator. */
+    public double noiseEmaDecay() { return noiseEmaDecay; }
+    /** Epochs without validation-loss improvement before stopping; 0 = off. */
+    public int earlyStoppingPatience() { return earlyStoppingPatience; }
+    public long seed() { return seed; }
+
+    /** Total steps given the steps per epoch of the training set. */
     public long totalSteps(int stepsPerEpoch) {
         return steps > 0 ? steps : (long) epochs * stepsPerEpoch;
+    }
+
+    /** The peak learning rate after batch-size scaling: {@code lrScaling.scale(lr, B, B_ref)}. */
+    public double peakLr() {
+        return lrScaling.scale(lr, globalBatch, referenceBatch());
+    }
+
+    /** The learning-rate schedule of a run of {@code totalSteps} steps. */
+    public LrSchedule schedule(long totalSteps) {
+        return Schedules.create(schedule, peakLr(), lr, totalSteps);
     }
 
     public static Builder builder() {
         return new Builder();
     }
 
-    public TrainConfig withGlobalBatch(int v) { return new TrainConfig(v, workers, epochs, steps, lr, optimizer, seed); }
-    public TrainConfig withWorkers(int v) { return new TrainConfig(globalBatch, v, epochs, steps, lr, optimizer, seed); }
-    public TrainConfig withEpochs(int v) { return new TrainConfig(globalBatch, workers, v, 0, lr, optimizer, seed); }
-    public TrainConfig withSteps(long v) { return new TrainConfig(globalBatch, workers, 0, v, lr, optimizer, seed); }
-    public TrainConfig withLr(double v) { return new TrainConfig(globalBatch, workers, epochs, steps, v, optimizer, seed); }
-    public TrainConfig withOptimizer(OptimizerConfig v) { return new TrainConfig(globalBatch, workers, epochs, steps, lr, v, seed); }
-    public TrainConfig withSeed(long v) { return new TrainConfig(globalBatch, workers, epochs, steps, lr, optimizer, v); }
+    /** A builder holding this configuration's values. */
+    public Builder toBuilder() {
+        return new Builder().globalBatch(globalBatch).workers(workers).microBatch(microBatch).epochs(epochs)
+                .steps(steps).lr(lr).lrScaling(lrScaling).referenceBatch(referenceBatch).schedule(schedule)
+                .optimizer(optimizer).clipNorm(clipNorm).divergence(divergence).noiseEmaDecay(noiseEmaDecay)
+                .earlyStoppingPatience(earlyStoppingPatience).seed(seed);
+    }
+
+    public TrainConfig withGlobalBatch(int v) { return toBuilder().globalBatch(v).build(); }
+    public TrainConfig withWorkers(int v) { return toBuilder().workers(v).build(); }
+    public TrainConfig withEpochs(int v) { return toBuilder().epochs(v).steps(0).build(); }
+    public TrainConfig withSteps(long v) { return toBuilder().steps(v).epochs(0).build(); }
+    public TrainConfig withLr(double v) { return toBuilder().lr(v).build(); }
+    public TrainConfig withOptimizer(OptimizerConfig v) { return toBuilder().optimizer(v).build(); }
+    public TrainConfig withSeed(long v) { return toBuilder().seed(v).build(); }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof TrainConfig t && toString().equals(t.toString());
+    }
+
+    @Override
+    public int hashCode() {
+        return toString().hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "TrainConfig[globalBatch=" + globalBatch + ", workers=" + workers + ", microBatch=" + microBatch
+                + ", epochs=" + epochs + ", steps=" + steps + ", lr=" + lr + ", lrScaling=" + lrScaling
+                + ", referenceBatch=" + referenceBatch + ", schedule=" + schedule + ", optimizer=" + optimizer
+                + ", clipNorm=" + clipNorm + ", divergence=" + divergence + ", noiseEmaDecay=" + noiseEmaDecay
+                + ", earlyStoppingPatience=" + earlyStoppingPatience + ", seed=" + seed + "]";
+    }
 
     private static void require(boolean ok, String field, Object value, String what) {
         if (!ok) {
@@ -62,22 +164,39 @@ public record TrainConfig(int globalBatch, int workers, int epochs, long steps, 
     public static final class Builder {
         private int globalBatch = 128;
         private int workers = 1;
+        private int microBatch = 0;
         private int epochs = 0;
         private long steps = 0;
         private double lr = 1e-3;
+        private LrScaling lrScaling = LrScaling.NONE;
+        private int referenceBatch = 0;
+        private ScheduleConfig schedule = ScheduleConfig.constant();
         private OptimizerConfig optimizer = OptimizerConfig.adam();
+        private double clipNorm = 0;
+        private DivergenceConfig divergence = DivergenceConfig.halt();
+        private double noiseEmaDecay = 0.95;
+        private int earlyStoppingPatience = 0;
         private long seed = 42;
 
         public Builder globalBatch(int v) { globalBatch = v; return this; }
         public Builder workers(int v) { workers = v; return this; }
+        public Builder microBatch(int v) { microBatch = v; return this; }
         public Builder epochs(int v) { epochs = v; return this; }
         public Builder steps(long v) { steps = v; return this; }
         public Builder lr(double v) { lr = v; return this; }
+        public Builder lrScaling(LrScaling v) { lrScaling = v; return this; }
+        /** B_ref; 0 means "the global batch" (no scaling effect). */
+        public Builder referenceBatch(int v) { referenceBatch = v; return this; }
+        public Builder schedule(ScheduleConfig v) { schedule = v; return this; }
         public Builder optimizer(OptimizerConfig v) { optimizer = v; return this; }
+        public Builder clipNorm(double v) { clipNorm = v; return this; }
+        public Builder divergence(DivergenceConfig v) { divergence = v; return this; }
+        public Builder noiseEmaDecay(double v) { noiseEmaDecay = v; return this; }
+        public Builder earlyStoppingPatience(int v) { earlyStoppingPatience = v; return this; }
         public Builder seed(long v) { seed = v; return this; }
 
         public TrainConfig build() {
-            return new TrainConfig(globalBatch, workers, epochs, steps, lr, optimizer, seed);
+            return new TrainConfig(this);
         }
     }
 }

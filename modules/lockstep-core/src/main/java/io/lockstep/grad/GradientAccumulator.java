@@ -11,7 +11,8 @@ public final class GradientAccumulator {
     private double lossSum;
     private long count;
     private int workers;
-    private double weightedSqNormSum;
+    private int parts;
+    private double partSqNormSum;
 
     public GradientAccumulator(int numParams) {
         if (numParams <= 0) {
@@ -38,7 +39,8 @@ public final class GradientAccumulator {
         lossSum += part.lossSum();
         count += part.count();
         workers++;
-        weightedSqNormSum += part.count() * part.meanGradientSqNorm();
+        parts += part.parts();
+        partSqNormSum += part.partSqNormSum();
         return this;
     }
 
@@ -73,13 +75,18 @@ public final class GradientAccumulator {
         return mean;
     }
 
+    /** Number K of small batches (non-empty workers, or micro-batches with accumulation) behind the sum. */
+    public int smallBatches() {
+        return parts;
+    }
+
     /**
-     * Count-weighted mean over workers of ‖g_i‖², the squared norm of each worker's mean gradient
-     * (McCandlish's ‖G_small‖² when the per-worker batch is the small batch).
+     * Count-weighted mean over the K small batches of ‖g_k‖², the squared norm of each small batch's
+     * mean gradient: Σ_k (b_k/B)·‖g_k‖² (McCandlish's ‖G_small‖² with B_small = B/K).
      */
-    public double meanWorkerGradientSqNorm() {
+    public double meanSmallBatchSqNorm() {
         requireExamples();
-        return weightedSqNormSum / count;
+        return partSqNormSum / count;
     }
 
     private void requireExamples() {

@@ -27,7 +27,7 @@ public final class GradientWorker {
     }
 
     /**
-     * Gradient sum, loss sum and count over {@code rows} of the shard.
+     * Gradient sum, loss sum and count over {@code rows} of the shard, in one forward/backward pass.
      *
      * @param params   flat parameters to evaluate at
      * @param features row-major shard features
@@ -35,17 +35,37 @@ public final class GradientWorker {
      * @param rows     local row indices of this step's examples (may be empty)
      */
     public GradientSum gradientSum(float[] params, float[] features, int[] labels, int[] rows) {
+        return gradientSum(params, features, labels, rows, 0);
+    }
+
+    /**
+     * Like {@link #gradientSum(float[], float[], int[], int[])}, but with gradient accumulation: the
+     * rows are processed in consecutive micro-batches of at most {@code microBatch} examples (0 = all
+     * at once) whose gradient sums are added, so memory is bounded by the micro-batch, not the share.
+     * The result counts one part per micro-batch (for the noise-scale estimator).
+     */
+    public GradientSum gradientSum(float[] params, float[] features, int[] labels, int[] rows, int microBatch) {
         if (rows.length == 0) {
             return GradientSum.empty();
         }
         setParams(params);
+        int m = microBatch <= 0 ? rows.length : microBatch;
+        GradientSum total = GradientSum.empty();
+        for (int from = 0; from < rows.length; from += m) {
+            int[] chunk = from == 0 && m >= rows.length ? rows
+                    : java.util.Arrays.copyOfRange(rows, from, Math.min(rows.length, from + m));
+            total = total.plus(forwardBackward(features, labels, chunk));
+        }
+        net.clear();
+        return total;
+    }
+
+    private GradientSum forwardBackward(float[] features, int[] labels, int[] rows) {
         net.setInput(gatherFeatures(features, rows));
         net.setLabels(oneHot(labels, rows));
         net.computeGradientAndScore();
         float[] grad = NdBuffers.toFloats(net.getFlattenedGradients());
-        double lossSum = net.score() * rows.length;
-        net.clear();
-        return GradientSum.of(grad, lossSum, rows.length);
+        return GradientSum.of(grad, net.score() * rows.length, rows.length);
     }
 
     /** Loss sum, correct predictions and count over all rows of the shard, in chunks. */

@@ -44,6 +44,18 @@ abstract class AbstractOptimizer implements Optimizer {
         }
     }
 
+    /** Scales {@code state[index]} in place by {@code (float) ratio}: the velocity rescaling helper. */
+    protected final void scaleState(int index, double ratio) {
+        if (!(Double.isFinite(ratio) && ratio > 0)) {
+            throw new IllegalArgumentException("velocity rescale ratio must be finite and > 0 (got " + ratio + ")");
+        }
+        final float r = (float) ratio;
+        final float[] s = state[index];
+        for (int i = 0; i < n; i++) {
+            s[i] = s[i] * r;
+        }
+    }
+
     protected final void check(float[] params, float[] grad, double lr, long iteration, float[] update) {
         if (params.length != n || grad.length != n || update.length != n) {
             throw new IllegalArgumentException(name() + ": expected arrays of length " + n + " (params "

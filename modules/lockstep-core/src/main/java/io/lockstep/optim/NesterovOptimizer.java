@@ -8,7 +8,10 @@ package io.lockstep.optim;
  *   update = mu * vPrev - (1 + mu) * vNew        (params -= update)
  * </pre>
  * State: one array, the velocity v (DL4J's state view). Because v carries the learning rate, a
- * changing lr is absorbed the way DL4J does it (no Goyal momentum correction).
+ * changing lr is absorbed the way DL4J does it unless the caller applies Goyal et al.'s momentum
+ * correction (arXiv 1706.02677, section 2.1) through {@link #rescaleVelocity(double)}, which
+ * {@link ParameterUpdate} does when {@link OptimizerConfig#momentumCorrection()} is set (the
+ * default). {@link #computeUpdate} itself is always DL4J's uncorrected rule.
  */
 public final class NesterovOptimizer extends AbstractOptimizer {
     private final double momentum;
@@ -38,6 +41,12 @@ public final class NesterovOptimizer extends AbstractOptimizer {
             v[i] = vNew;
             update[i] = prev + muT * vNew;
         }
+    }
+
+    /** {@code v *= (float) ratio} (momentum correction; see {@link Optimizer#rescaleVelocity}). */
+    @Override
+    public void rescaleVelocity(double ratio) {
+        scaleState(0, ratio);
     }
 
     @Override

@@ -11,12 +11,40 @@ public enum OptimizerType {
     /** Nesterov momentum, DL4J {@code Nesterovs}. */
     NESTEROV("nesterov"),
     /** Adam, DL4J {@code Adam}. */
-    ADAM("adam");
+    ADAM("adam"),
+    /**
+     * LARS, layer-wise adaptive rate scaling with momentum (You, Gitman, Ginsburg 2017,
+     * arXiv 1708.03888). Not in DL4J; see {@link LarsOptimizer}.
+     */
+    LARS("lars"),
+    /**
+     * LAMB, layer-wise adaptive moments (You et al. 2019, arXiv 1904.00962). Not in DL4J; see
+     * {@link LambOptimizer}.
+     */
+    LAMB("lamb");
 
     private final String cliName;
 
     OptimizerType(String cliName) {
         this.cliName = cliName;
+    }
+
+    /**
+     * True for the layer-wise rules (LARS, LAMB): they need the {@link io.lockstep.model.ParamLayout}
+     * and apply {@link OptimizerConfig#weightDecay()} themselves, inside the trust ratio, so
+     * {@link ParameterUpdate} must not add its post-updater weight decay for them.
+     */
+    public boolean layerwise() {
+        return this == LARS || this == LAMB;
+    }
+
+    /**
+     * True for the rules whose velocity state carries the learning rate (Nesterov in DL4J's form
+     * {@code v = mu*v - lr*g}; LARS's {@code v = m*v + lr*trust*(g + beta*w)}), i.e. the ones Goyal et
+     * al.'s momentum correction applies to (see {@link OptimizerConfig#momentumCorrection()}).
+     */
+    public boolean velocityCarriesLr() {
+        return this == NESTEROV || this == LARS;
     }
 
     /** The lower-case name used on the command line and in specs. */

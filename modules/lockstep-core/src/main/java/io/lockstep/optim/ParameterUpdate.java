@@ -2,6 +2,7 @@ package io.lockstep.optim;
 
 import io.lockstep.model.ParamLayout;
 
+import java.io.Serializable;
 import java.util.Objects;
 
 /**
@@ -31,6 +32,31 @@ import java.util.Objects;
  * <b>once, on the driver</b>, never inside the executors' sums (which would multiply it by the
  * number of executors).
  *
+ * <h2>LARS and LAMB</h2>
+ * The layer-wise rules ({@link LarsOptimizer}, {@link LambOptimizer}; {@link OptimizerType#layerwise()})
+ * get the {@link ParamLayout} and use {@link OptimizerConfig#weightDecay()} as their own coefficient
+ * (LARS beta, LAMB lambda), applied <i>inside</i> the rule where the papers put it (in the trust ratio
+ * and the direction). Step 4 is therefore <b>skipped</b> for them: the decay is not added twice. Step 2
+ * (L2, {@code g += l2 * w} on weights) stays generic for every type, so for LARS/LAMB it also enters
+ * the gradient norm of the trust ratio.
+ *
+ * <h2>Momentum correction (Goyal et al. 2017, arXiv 1706.02677, section 2.1)</h2>
+ * Nesterov (DL4J's form {@code v = mu*v - lr*g}) and LARS ({@code v = m*v + lr*lambda*(g + beta*w)})
+ * keep the learning rate inside their velocity. When {@link OptimizerConfig#momentumCorrection()} is
+ * set (the default) and this step's rate lr_t differs from the previous rate lr_{t-1}, the velocity is
+ * multiplied by lr_t / lr_{t-1} before the update ({@link Optimizer#rescaleVelocity}), which makes the
+ * step equal to the lr-free form {@code v = m*v + g; w -= lr_t*v}. With the flag off, Nesterov is
+ * DL4J's uncorrected rule. SGD, Adam and LAMB are unaffected. "Previous rate" means the last
+ * <i>positive</i> rate applied: a step with lr = 0 neither rescales nor becomes the reference (the
+ * velocity still carries the last positive rate), so warmups starting at 0 are handled. Constant
+ * rates change nothing, bit for bit.
+ *
+ * <h2>Rollback</h2>
+ * {@link #snapshot()} / {@link #restore(Snapshot)} capture and restore <i>all</i> state of this object
+ * (the optimizer arrays and the previous learning rate); steps after a restore are bit-identical to
+ * the steps after the snapshot. {@link #state()} / {@link #restoreState(float[][])} cover only the
+ * optimizer arrays.
+ *
  * <p>DL4J baselines: configure regularization per layer ({@code layer.regularization(list)}) for a
  * like-for-like comparison. DL4J M2.1's global {@code NeuralNetConfiguration.Builder.weightDecay(c)}
  * attaches <i>two</i> {@code WeightDecay(c)} instances to every layer (effective decay 2c) and
@@ -48,12 +74,14 @@ public final class ParameterUpdate {
     private final int n;
     private final float[] scratch;
     private final float[] update;
+    /** Last positive learning rate applied (the one the velocity carries); NaN before the first. */
+    private double previousLr = Double.NaN;
 
     public ParameterUpdate(OptimizerConfig config, ParamLayout layout) {
         this.config = Objects.requireNonNull(config, "config");
         this.layout = Objects.requireNonNull(layout, "layout");
         this.n = layout.numParams();
-        this.optimizer = config.newOptimizer(n);
+        this.optimizer = config.newOptimizer(layout);
         this.weightMask = layout.weightMask();
         this.scratch = new float[n];
         this.update = new float[n];
@@ -61,7 +89,7 @@ public final class ParameterUpdate {
 
     /**
      * One training step: {@code params -= update(meanGradient + l2*w) + wd*lr*w} (regularization on
-     * weights only).
+     * weights only; for LARS/LAMB the weight decay is inside {@code update}, see the class comment).
      *
      * @param params       flat parameters, updated in place
      * @param meanGradient gradient SUM / B over the global batch, without regularization; not modified
@@ -94,6 +122,13 @@ public final class ParameterUpdate {
 
     private void step(float[] params, double lr, long iteration) {
         checkLength("params", params);
+        // validate before touching any state (the velocity rescale below mutates it)
+        if (!Double.isFinite(lr) || lr < 0) {
+            throw new IllegalArgumentException("learning rate must be finite and >= 0 (got " + lr + ")");
+        }
+        if (iteration < 0) {
+            throw new IllegalArgumentException("iteration must be >= 0 (got " + iteration + ")");
+        }
         final boolean[] mask = weightMask;
         if (config.l2() > 0) {
             final float l2 = (float) config.l2();
@@ -103,8 +138,14 @@ public final class ParameterUpdate {
                 }
             }
         }
+        if (lr > 0) {
+            if (config.momentumCorrection() && previousLr > 0 && lr != previousLr) {
+                optimizer.rescaleVelocity(lr / previousLr); // no-op unless the velocity carries lr
+            }
+            previousLr = lr;
+        }
         optimizer.computeUpdate(params, scratch, lr, iteration, update);
-        if (config.weightDecay() > 0) {
+        if (config.weightDecay() > 0 && !config.type().layerwise()) {
             final float wd = (float) (config.weightDecay() * lr);
             for (int i = 0; i < n; i++) {
                 if (mask[i]) {
@@ -141,13 +182,84 @@ public final class ParameterUpdate {
         return optimizer;
     }
 
-    /** Deep copy of the optimizer state, for checkpoints and rollback. */
+    /**
+     * Deep copy of the optimizer arrays only (not the previous learning rate used by momentum
+     * correction); prefer {@link #snapshot()} for rollback.
+     */
     public float[][] state() {
         return optimizer.state();
     }
 
-    /** Restores a state previously returned by {@link #state()} (copied). */
+    /**
+     * Restores optimizer arrays previously returned by {@link #state()} (copied); leaves the previous
+     * learning rate unchanged. Prefer {@link #restore(Snapshot)} for rollback.
+     */
     public void restoreState(float[][] state) {
         optimizer.restoreState(state);
+    }
+
+    /**
+     * The last positive learning rate applied, which the velocity of Nesterov/LARS carries and momentum
+     * correction scales from; NaN before the first step with lr &gt; 0.
+     */
+    public double previousLr() {
+        return previousLr;
+    }
+
+    /** Immutable deep copy of all mutable state (optimizer arrays and previous learning rate). */
+    public Snapshot snapshot() {
+        return new Snapshot(optimizer.name(), optimizer.state(), previousLr);
+    }
+
+    /**
+     * Restores everything {@link #snapshot()} captured; subsequent steps are bit-identical to those that
+     * followed the snapshot. The snapshot stays usable (it is copied, not shared).
+     *
+     * @throws IllegalArgumentException if the snapshot comes from another optimizer type or size
+     */
+    public void restore(Snapshot snapshot) {
+        Objects.requireNonNull(snapshot, "snapshot");
+        if (!snapshot.optimizerName.equals(optimizer.name())) {
+            throw new IllegalArgumentException("snapshot is of optimizer '" + snapshot.optimizerName
+                    + "', this ParameterUpdate uses '" + optimizer.name() + "'");
+        }
+        optimizer.restoreState(snapshot.state); // validates shapes and copies
+        previousLr = snapshot.previousLr;
+    }
+
+    /**
+     * All mutable state of a {@link ParameterUpdate} at one point: immutable (arrays are copied in and
+     * out), serializable, independent of the object it was taken from.
+     */
+    public static final class Snapshot implements Serializable {
+        private static final long serialVersionUID = 1L;
+        private final String optimizerName;
+        private final float[][] state;
+        private final double previousLr;
+
+        private Snapshot(String optimizerName, float[][] ownedState, double previousLr) {
+            this.optimizerName = optimizerName;
+            this.state = ownedState;
+            this.previousLr = previousLr;
+        }
+
+        /** The optimizer's {@link Optimizer#name()}. */
+        public String optimizerName() {
+            return optimizerName;
+        }
+
+        /** Deep copy of the optimizer arrays. */
+        public float[][] optimizerState() {
+            float[][] copy = new float[state.length][];
+            for (int i = 0; i < state.length; i++) {
+                copy[i] = state[i].clone();
+            }
+            return copy;
+        }
+
+        /** See {@link ParameterUpdate#previousLr()}. */
+        public double previousLr() {
+            return previousLr;
+        }
     }
 }

@@ -81,7 +81,7 @@ class TrainConfigTest {
         TrainConfig copy = base.withGlobalBatch(128);
         assertNotSame(base, copy);
         assertEquals(64, base.globalBatch(), "original unchanged");
-        assertEquals(new TrainConfig(128, 4, 2, 0, 0.1, OptimizerConfig.sgd(), 7), copy);
+        assertEquals(TrainConfig.builder().globalBatch(128).workers(4).epochs(2).lr(0.1).optimizer(OptimizerConfig.sgd()).seed(7).build(), copy);
 
         assertEquals(8, base.withWorkers(8).workers());
         assertEquals(0.5, base.withLr(0.5).lr());

@@ -46,7 +46,7 @@ class GradientAccumulatorTest {
         assertEquals(without.meanLoss(), with.meanLoss());
         assertEquals(without.lossSum(), with.lossSum());
         assertEquals(without.count(), with.count());
-        assertEquals(without.meanWorkerGradientSqNorm(), with.meanWorkerGradientSqNorm());
+        assertEquals(without.meanSmallBatchSqNorm(), with.meanSmallBatchSqNorm());
         assertEquals(2, with.nonEmptyWorkers(), "empty partials are not counted as contributing workers");
     }
 
@@ -75,7 +75,7 @@ class GradientAccumulatorTest {
         }
         assertArrayEquals(first.meanGradient(), second.meanGradient());
         assertEquals(first.lossSum(), second.lossSum());
-        assertEquals(first.meanWorkerGradientSqNorm(), second.meanWorkerGradientSqNorm());
+        assertEquals(first.meanSmallBatchSqNorm(), second.meanSmallBatchSqNorm());
 
         // ... and equals the explicit left-to-right double-precision sum divided once by B.
         long total = 0;
@@ -155,7 +155,7 @@ class GradientAccumulatorTest {
         GradientAccumulator acc = new GradientAccumulator(N).add(GradientSum.empty()).add(GradientSum.empty());
         assertEquals(0, acc.count());
         for (org.junit.jupiter.api.function.Executable call : new org.junit.jupiter.api.function.Executable[] {
-                acc::meanGradient, acc::meanLoss, acc::meanWorkerGradientSqNorm}) {
+                acc::meanGradient, acc::meanLoss, acc::meanSmallBatchSqNorm}) {
             IllegalStateException e = assertThrows(IllegalStateException.class, call);
             assertTrue(e.getMessage().contains("count is 0"), e.getMessage());
         }
@@ -197,15 +197,15 @@ class GradientAccumulatorTest {
         }
         weighted /= 9;
         unweighted /= nonEmpty;
-        assertEquals(weighted, acc.meanWorkerGradientSqNorm(), 1e-9 * weighted);
+        assertEquals(weighted, acc.meanSmallBatchSqNorm(), 1e-9 * weighted);
         assertTrue(Math.abs(unweighted - weighted) > 1e-3 * weighted, "test must distinguish the weighting");
     }
 
     @Test
     void gradientSumValidation() {
         assertSame(GradientSum.empty(), GradientSum.empty());
-        assertThrows(IllegalArgumentException.class, () -> new GradientSum(new float[1], 0, -1, 0));
-        assertThrows(IllegalArgumentException.class, () -> new GradientSum(null, 0, 3, 0));
+        assertThrows(IllegalArgumentException.class, () -> new GradientSum(new float[1], 0, -1, 1, 0));
+        assertThrows(IllegalArgumentException.class, () -> new GradientSum(null, 0, 3, 1, 0));
     }
 
     @Test

@@ -71,7 +71,115 @@ class OptimizerConfigTest {
     }
 
     @Test
+    void largeBatchDefaults() {
+        OptimizerConfig lars = OptimizerConfig.lars();
+        assertEquals(OptimizerType.LARS, lars.type());
+        assertEquals(0.9, lars.momentum());
+        assertEquals(0.001, lars.trustCoefficient());
+        assertTrue(lars.excludeBiases());
+        assertTrue(lars.momentumCorrection());
+        assertEquals(1e-8, lars.epsilon());
+        OptimizerConfig lamb = OptimizerConfig.lamb();
+        assertEquals(OptimizerType.LAMB, lamb.type());
+        assertEquals(0.9, lamb.beta1());
+        assertEquals(0.999, lamb.beta2());
+        assertEquals(1e-6, lamb.epsilon());
+        assertEquals(Double.POSITIVE_INFINITY, lamb.lambMaxTrust());
+        assertTrue(lamb.excludeBiases());
+        for (OptimizerType t : OptimizerType.values()) {
+            assertTrue(OptimizerConfig.of(t).momentumCorrection());
+            assertEquals(OptimizerConfig.of(t).trustCoefficient(), 0.001);
+        }
+        assertTrue(OptimizerType.LARS.layerwise() && OptimizerType.LAMB.layerwise());
+        assertTrue(OptimizerType.NESTEROV.velocityCarriesLr() && OptimizerType.LARS.velocityCarriesLr());
+        assertTrue(!OptimizerType.ADAM.layerwise() && !OptimizerType.ADAM.velocityCarriesLr());
+    }
+
+    @Test
+    void epsilonDefaultFollowsTheTypeUnlessSetExplicitly() {
+        assertEquals(1e-6, OptimizerConfig.adam().withType(OptimizerType.LAMB).epsilon());
+        assertEquals(1e-8, OptimizerConfig.lamb().withType(OptimizerType.ADAM).epsilon());
+        assertEquals(1e-7, OptimizerConfig.adam().withEpsilon(1e-7).withType(OptimizerType.LAMB).epsilon());
+        assertEquals(1e-7, OptimizerConfig.lamb().withEpsilon(1e-7).withType(OptimizerType.ADAM).epsilon());
+        assertEquals(OptimizerConfig.lamb(), OptimizerConfig.sgd().withType(OptimizerType.LAMB));
+        assertEquals(OptimizerConfig.sgd(), OptimizerConfig.lamb().withType(OptimizerType.SGD));
+    }
+
+    @Test
+    void newFieldsWithersAndDescribe() {
+        OptimizerConfig c = OptimizerConfig.lars().withTrustCoefficient(0.02).withExcludeBiases(false)
+                .withMomentumCorrection(false).withWeightDecay(5e-4);
+        assertEquals(0.02, c.trustCoefficient());
+        assertEquals(false, c.excludeBiases());
+        assertEquals(false, c.momentumCorrection());
+        assertEquals("lars(momentum=0.9, trustCoefficient=0.02, excludeBiases=false) momentumCorrection=false"
+                + " weightDecay=5.0E-4", c.describe());
+        OptimizerConfig l = OptimizerConfig.lamb().withLambMaxTrust(10).withWeightDecay(0.01);
+        assertEquals(10.0, l.lambMaxTrust());
+        assertEquals("lamb(beta1=0.9, beta2=0.999, epsilon=1.0E-6, lambMaxTrust=10.0, excludeBiases=true)"
+                + " weightDecay=0.01", l.describe());
+        assertEquals("lamb(beta1=0.9, beta2=0.999, epsilon=1.0E-6, excludeBiases=true)",
+                OptimizerConfig.lamb().withMomentumCorrection(false).describe());
+        assertEquals("nesterov(momentum=0.9) momentumCorrection=false",
+                OptimizerConfig.nesterov().withMomentumCorrection(false).describe());
+        assertEquals("adam(beta1=0.9, beta2=0.999, epsilon=1.0E-8)",
+                OptimizerConfig.adam().withMomentumCorrection(false).describe());
+        // other fields are kept by every wither
+        assertEquals(0.02, c.withMomentum(0.5).withL2(1e-4).withType(OptimizerType.LAMB).trustCoefficient());
+        assertEquals(10.0, l.withType(OptimizerType.LARS).withBeta1(0.5).lambMaxTrust());
+    }
+
+    @Test
+    void newFieldsAreValidated() {
+        assertRejected("trustCoefficient", "0.0", () -> OptimizerConfig.lars().withTrustCoefficient(0));
+        assertRejected("trustCoefficient", "-0.001", () -> OptimizerConfig.lars().withTrustCoefficient(-0.001));
+        assertRejected("trustCoefficient", "NaN", () -> OptimizerConfig.lars().withTrustCoefficient(Double.NaN));
+        assertRejected("trustCoefficient", "Infinity",
+                () -> OptimizerConfig.lars().withTrustCoefficient(Double.POSITIVE_INFINITY));
+        assertRejected("lambMaxTrust", "0.0", () -> OptimizerConfig.lamb().withLambMaxTrust(0));
+        assertRejected("lambMaxTrust", "-1.0", () -> OptimizerConfig.lamb().withLambMaxTrust(-1));
+        assertRejected("lambMaxTrust", "NaN", () -> OptimizerConfig.lamb().withLambMaxTrust(Double.NaN));
+        assertRejected("lambMaxTrust", "-Infinity",
+                () -> OptimizerConfig.lamb().withLambMaxTrust(Double.NEGATIVE_INFINITY));
+        assertEquals(Double.POSITIVE_INFINITY,
+                OptimizerConfig.lamb().withLambMaxTrust(5).withLambMaxTrust(Double.POSITIVE_INFINITY).lambMaxTrust());
+        assertRejected("epsilon", "0.0", () -> OptimizerConfig.lamb().withEpsilon(0));
+        assertRejected("momentum", "1.0", () -> OptimizerConfig.lars().withMomentum(1.0));
+        assertThrows(IllegalArgumentException.class, () -> OptimizerConfig.lars().newOptimizer(-1));
+        assertThrows(NullPointerException.class, () -> OptimizerConfig.lars().newOptimizer(null));
+    }
+
+    @Test
+    void newOptimizerPicksTheRule() {
+        io.lockstep.model.ParamLayout layout = new io.lockstep.model.ParamLayout(java.util.List.of(
+                new io.lockstep.model.ParamBlock(0, "W", 0, 6, false),
+                new io.lockstep.model.ParamBlock(0, "b", 6, 2, true)));
+        assertTrue(OptimizerConfig.lars().newOptimizer(layout) instanceof LarsOptimizer);
+        assertTrue(OptimizerConfig.lamb().newOptimizer(layout) instanceof LambOptimizer);
+        assertTrue(OptimizerConfig.adam().newOptimizer(layout) instanceof AdamOptimizer);
+        assertEquals(8, OptimizerConfig.lamb().newOptimizer(layout).numParams());
+        assertEquals(1, OptimizerConfig.lars().newOptimizer(layout).state().length);
+        assertEquals(2, OptimizerConfig.lamb().newOptimizer(layout).state().length);
+        LambOptimizer lamb = (LambOptimizer) OptimizerConfig.lamb().withEpsilon(1e-5).withWeightDecay(0.1)
+                .withLambMaxTrust(3).withExcludeBiases(false).newOptimizer(layout);
+        assertEquals(1e-5, lamb.epsilon());
+        assertEquals(0.1, lamb.weightDecay());
+        assertEquals(3.0, lamb.maxTrust());
+        assertEquals(false, lamb.excludeBiases());
+        LarsOptimizer lars = (LarsOptimizer) OptimizerConfig.lars().withMomentum(0.8).withTrustCoefficient(0.01)
+                .withWeightDecay(0.2).newOptimizer(layout);
+        assertEquals(0.8, lars.momentum());
+        assertEquals(0.01, lars.trustCoefficient());
+        assertEquals(0.2, lars.weightDecay());
+        assertTrue(lars.excludeBiases());
+    }
+
+    @Test
     void parseAcceptsCliNamesAndListsValidOnes() {
+        assertEquals(OptimizerType.LARS, OptimizerType.parse("lars"));
+        assertEquals(OptimizerType.LAMB, OptimizerType.parse(" LAMB"));
+        assertEquals("lamb", OptimizerType.LAMB.cliName());
+        assertEquals("sgd, nesterov, adam, lars, lamb", OptimizerType.validNames());
         assertEquals(OptimizerType.SGD, OptimizerType.parse("sgd"));
         assertEquals(OptimizerType.NESTEROV, OptimizerType.parse(" Nesterov "));
         assertEquals(OptimizerType.ADAM, OptimizerType.parse("ADAM"));

@@ -18,10 +18,12 @@ final class GradientTask implements FlatMapFunction<Iterator<Shard>, TaskResult>
 
     private final ModelAdapter model;
     private final Broadcast<StepInput> input;
+    private final int microBatch;
 
-    GradientTask(ModelAdapter model, Broadcast<StepInput> input) {
+    GradientTask(ModelAdapter model, Broadcast<StepInput> input, int microBatch) {
         this.model = model;
         this.input = input;
+        this.microBatch = microBatch;
     }
 
     @Override
@@ -34,7 +36,7 @@ final class GradientTask implements FlatMapFunction<Iterator<Shard>, TaskResult>
         int[] rows = in.rows()[shard.index];
         long start = System.nanoTime();
         GradientSum sum = WorkerPool.withWorker(model,
-                w -> w.gradientSum(in.params(), shard.features, shard.labels, rows));
+                w -> w.gradientSum(in.params(), shard.features, shard.labels, rows, microBatch));
         return List.of(new TaskResult(sum, (System.nanoTime() - start) / 1e6)).iterator();
     }
 }

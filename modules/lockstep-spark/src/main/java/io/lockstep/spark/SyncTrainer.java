@@ -5,13 +5,14 @@ import io.lockstep.data.BatchPlan;
 import io.lockstep.grad.EvalSum;
 import io.lockstep.grad.GradientAccumulator;
 import io.lockstep.metrics.EvalMetrics;
-import io.lockstep.metrics.StepMetrics;
 import io.lockstep.metrics.StepTimings;
 import io.lockstep.metrics.TrainPlan;
 import io.lockstep.model.ModelAdapter;
-import io.lockstep.optim.ParameterUpdate;
-import java.util.ArrayList;
+import io.lockstep.schedule.LrSchedule;
+import io.lockstep.train.GradientClipping;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 
@@ -22,8 +23,10 @@ import org.apache.spark.broadcast.Broadcast;
  * the partials in partition order, divides once by B, applies one optimizer update and destroys the
  * broadcast. The result equals single-process training on the same global batches, for any P.
  *
- * <p>The trainer knows nothing about files or the command line: results go to a
- * {@link TrainListener} and the returned {@link TrainResult}.
+ * <p>Around that step ({@link #gradient}) the loop adds the learning-rate schedule, divergence
+ * detection (halt or roll back, before the bad update is applied), per-epoch evaluation and early
+ * stopping; the driver-side state lives in {@link DriverState}. The trainer knows nothing about files
+ * or the command line: results go to a {@link TrainListener} and the returned {@link TrainResult}.
  */
 public final class SyncTrainer {
     private final JavaSparkContext sc;
@@ -36,41 +39,54 @@ public final class SyncTrainer {
         this.config = config;
     }
 
+    /** Trains on {@code train} without evaluations. */
+    public TrainResult fit(ShardedDataset train, TrainListener listener) {
+        return fit(train, EvalSets.none(), listener);
+    }
+
     /**
-     * Trains on {@code train}, evaluating on {@code test} (may be null) after every epoch and at the end.
+     * Trains on {@code train}, evaluating every set of {@code evalSets} after every epoch and at the
+     * end; with {@code earlyStoppingPatience > 0}, stops when the validation loss stops improving.
      *
      * @throws IllegalArgumentException if the data does not fit the model or the configuration
      */
-    public TrainResult fit(ShardedDataset train, ShardedDataset test, TrainListener listener) {
+    public TrainResult fit(ShardedDataset train, EvalSets evalSets, TrainListener listener) {
         checkData(train, "training");
-        if (test != null) {
-            checkData(test, "test");
+        evalSets.asMap().forEach((name, data) -> checkData(data, name));
+        if (config.earlyStoppingPatience() > 0 && !evalSets.has(EvalSets.VALIDATION)) {
+            throw new IllegalArgumentException("early stopping needs a validation set (--validation-fraction)");
         }
         BatchPlan batches = new BatchPlan(train.size(), config.globalBatch(), config.seed());
         long totalSteps = config.totalSteps(batches.stepsPerEpoch());
-        listener.onStart(new TrainPlan(train.size(), test == null ? 0 : test.size(), config.globalBatch(),
-                train.numPartitions(), batches.stepsPerEpoch(), totalSteps, model.numParams()));
+        LrSchedule schedule = config.schedule(totalSteps);
+        listener.onStart(new TrainPlan(train.size(), config.globalBatch(), train.numPartitions(), config.microBatch(),
+                batches.stepsPerEpoch(), totalSteps, model.numParams(), config.peakLr(), schedule.describe()));
 
-        float[] params = model.initialParams();
-        ParameterUpdate update = new ParameterUpdate(config.optimizer(), model.layout());
-        List<EvalMetrics> evaluations = new ArrayList<>();
-        for (long step = 0; step < totalSteps; step++) {
+        DriverState state = new DriverState(model, config, listener);
+        long step = 0;
+        while (step < totalSteps) {
             long start = System.nanoTime();
-            StepGradient grad = gradient(train, params, batches.batch(step), step);
-            long updateStart = System.nanoTime();
-            update.apply(params, grad.mean(), config.lr(), step);
-            long end = System.nanoTime();
             int epoch = batches.epochOf(step);
-            listener.onStep(new StepMetrics(step, epoch, (step + 1) * config.globalBatch(), grad.meanLoss(),
-                    config.lr(), norm(grad.mean()), millis(start, end), grad.timings(millis(updateStart, end))));
-            boolean epochEnd = (step + 1) % batches.stepsPerEpoch() == 0;
-            if (test != null && (epochEnd || step == totalSteps - 1)) {
-                EvalMetrics eval = evaluate(test, params, step, epoch);
-                evaluations.add(eval);
-                listener.onEval(eval);
+            StepGradient grad = gradient(train, state.params(), batches.batch(step), step);
+            double lr = schedule.lr(step) * state.lrFactor();
+            Optional<String> diverged = state.checkDivergence(grad.meanLoss(), grad.norm());
+            if (diverged.isPresent()) {
+                if (!state.recover(step, epoch, grad.meanLoss(), lr, diverged.get())) {
+                    return state.result(TrainResult.Outcome.DIVERGED);
+                }
+                step = state.resumeStep();
+                continue;
+            }
+            state.applyUpdate(step, epoch, grad, lr, start);
+            step++;
+            if (step % batches.stepsPerEpoch() == 0 || step == totalSteps) {
+                evaluateAll(evalSets, state, step - 1, epoch);
+                if (state.shouldStopEarly()) {
+                    return state.result(TrainResult.Outcome.EARLY_STOPPED);
+                }
             }
         }
-        return new TrainResult(params, totalSteps, evaluations);
+        return state.result(TrainResult.Outcome.COMPLETED);
     }
 
     /**
@@ -83,7 +99,8 @@ public final class SyncTrainer {
         long t1 = System.nanoTime();
         try {
             sc.setJobDescription("lockstep step " + step + " (B=" + batch.length + ", P=" + train.numPartitions() + ")");
-            List<TaskResult> results = train.shards().mapPartitions(new GradientTask(model, input)).collect();
+            List<TaskResult> results = train.shards()
+                    .mapPartitions(new GradientTask(model, input, config.microBatch())).collect();
             long t2 = System.nanoTime();
             GradientAccumulator total = new GradientAccumulator(model.numParams());
             double slowestTask = 0;
@@ -92,33 +109,28 @@ public final class SyncTrainer {
                 slowestTask = Math.max(slowestTask, r.computeMillis());
             }
             float[] mean = total.meanGradient();
-            return new StepGradient(mean, total.meanLoss(), millis(t0, t1), millis(t1, t2), slowestTask,
-                    millis(t2, System.nanoTime()));
+            return new StepGradient(mean, GradientClipping.norm(mean), total.meanLoss(), total.count(),
+                    total.smallBatches(), total.meanSmallBatchSqNorm(),
+                    new StepTimings(millis(t0, t1), millis(t1, t2), slowestTask, millis(t2, System.nanoTime()), 0));
         } finally {
             input.destroy();
         }
     }
 
-    /** The averaged gradient of one step and the time its phases took. */
-    private record StepGradient(float[] mean, double meanLoss, double broadcastMillis, double jobMillis,
-                                double slowestTaskMillis, double aggregateMillis) {
-        StepTimings timings(double updateMillis) {
-            return new StepTimings(broadcastMillis, jobMillis, slowestTaskMillis, aggregateMillis, updateMillis);
+    private void evaluateAll(EvalSets evalSets, DriverState state, long step, int epoch) {
+        for (Map.Entry<String, ShardedDataset> e : evalSets.asMap().entrySet()) {
+            state.recordEvaluation(evaluate(e.getKey(), e.getValue(), state.params(), step, epoch));
         }
     }
 
-    private static double millis(long fromNanos, long toNanos) {
-        return (toNanos - fromNanos) / 1e6;
-    }
-
     /** Distributed evaluation of {@code params} on a sharded set (loss sums and correct counts). */
-    public EvalMetrics evaluate(ShardedDataset data, float[] params, long step, int epoch) {
+    public EvalMetrics evaluate(String set, ShardedDataset data, float[] params, long step, int epoch) {
         Broadcast<float[]> bc = sc.broadcast(params.clone());
         try {
-            sc.setJobDescription("lockstep evaluation after step " + step);
+            sc.setJobDescription("lockstep evaluation of " + set + " after step " + step);
             EvalSum sum = data.shards().mapPartitions(new EvalTask(model, bc)).collect().stream()
                     .reduce(EvalSum.empty(), EvalSum::merge);
-            return new EvalMetrics(step, epoch, sum.meanLoss(), sum.accuracy(), sum.count());
+            return new EvalMetrics(set, step, epoch, sum.meanLoss(), sum.accuracy(), sum.count());
         } finally {
             bc.destroy();
         }
@@ -132,11 +144,7 @@ public final class SyncTrainer {
         }
     }
 
-    private static double norm(float[] v) {
-        double s = 0;
-        for (float x : v) {
-            s += (double) x * x;
-        }
-        return Math.sqrt(s);
+    private static double millis(long fromNanos, long toNanos) {
+        return (toNanos - fromNanos) / 1e6;
     }
 }

@@ -1,5 +1,6 @@
 package io.lockstep.spark;
 
+import io.lockstep.metrics.DivergenceEvent;
 import io.lockstep.metrics.EvalMetrics;
 import io.lockstep.metrics.StepMetrics;
 import io.lockstep.metrics.TrainPlan;
@@ -12,8 +13,11 @@ public interface TrainListener {
     /** Called after every synchronized update. */
     default void onStep(StepMetrics metrics) {}
 
-    /** Called after every evaluation on the held-out set. */
+    /** Called after every evaluation. */
     default void onEval(EvalMetrics metrics) {}
+
+    /** Called when a step diverged, before the trainer halts or rolls back. */
+    default void onDivergence(DivergenceEvent event) {}
 
     /** A listener that ignores everything. */
     TrainListener NONE = new TrainListener() {};

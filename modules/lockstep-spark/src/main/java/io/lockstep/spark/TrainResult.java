@@ -1,20 +1,38 @@
 package io.lockstep.spark;
 
+import io.lockstep.metrics.DivergenceEvent;
 import io.lockstep.metrics.EvalMetrics;
 import java.util.List;
+import java.util.Optional;
 
 /**
- * The outcome of {@link SyncTrainer#fit}: the final flat parameters, the number of steps taken and
- * every evaluation made (empty if no evaluation set was given).
+ * The outcome of {@link SyncTrainer#fit}.
+ *
+ * @param params      final parameters; after a halt on divergence, the last good ones (never NaN)
+ * @param bestParams  parameters with the lowest validation loss, or null without a validation set
+ * @param steps       steps whose update was applied
+ * @param outcome     how the run ended
+ * @param evaluations every evaluation made, in order
+ * @param divergences every divergence event, in order
  */
-public record TrainResult(float[] params, long steps, List<EvalMetrics> evaluations) {
+public record TrainResult(float[] params, float[] bestParams, long steps, Outcome outcome,
+                          List<EvalMetrics> evaluations, List<DivergenceEvent> divergences) {
+    /** How a run ended. */
+    public enum Outcome { COMPLETED, EARLY_STOPPED, DIVERGED }
+
     public TrainResult {
         evaluations = List.copyOf(evaluations);
+        divergences = List.copyOf(divergences);
     }
 
-    /** The last evaluation, if any. */
-    public java.util.Optional<EvalMetrics> finalEvaluation() {
-        return evaluations.isEmpty() ? java.util.Optional.empty()
-                : java.util.Optional.of(evaluations.get(evaluations.size() - 1));
+    /** The last evaluation of {@code set} ("train", "validation", "test"), if any. */
+    public Optional<EvalMetrics> lastEvaluation(String set) {
+        EvalMetrics last = null;
+        for (EvalMetrics e : evaluations) {
+            if (e.set().equals(set)) {
+                last = e;
+            }
+        }
+        return Optional.ofNullable(last);
     }
 }

@@ -119,7 +119,7 @@ class DistributedEqualsLocalTest {
     private static float[] train(TrainConfig config) {
         ShardedDataset shards = ShardedDataset.distribute(sc, data, config.workers());
         try {
-            return new SyncTrainer(sc, model, config).fit(shards, null, TrainListener.NONE).params();
+            return new SyncTrainer(sc, model, config).fit(shards, TrainListener.NONE).params();
         } finally {
             shards.release();
         }

@@ -230,7 +230,7 @@ class ShardedDatasetTest {
             // That partition's task really returns the empty partial for that step.
             int[][] rows = sharded.split(plan.batch(emptyStep));
             Broadcast<StepInput> input = sc.broadcast(new StepInput(model.initialParams(), rows));
-            List<GradientSum> partials = sharded.shards().mapPartitions(new GradientTask(model, input)).collect()
+            List<GradientSum> partials = sharded.shards().mapPartitions(new GradientTask(model, input, 0)).collect()
                     .stream().map(TaskResult::partial).toList();
             input.destroy();
             assertEquals(partitions, partials.size());
@@ -240,8 +240,8 @@ class ShardedDatasetTest {
             TrainConfig config = TrainConfig.builder().globalBatch(globalBatch).workers(partitions).steps(steps)
                     .lr(0.1).optimizer(OptimizerConfig.sgd()).seed(seed).build();
             SyncTrainer trainer = new SyncTrainer(sc, model, config);
-            TrainResult distributed = trainer.fit(sharded, null, TrainListener.NONE);
-            TrainResult local = new SyncTrainer(sc, model, config.withWorkers(1)).fit(single, null, TrainListener.NONE);
+            TrainResult distributed = trainer.fit(sharded, TrainListener.NONE);
+            TrainResult local = new SyncTrainer(sc, model, config.withWorkers(1)).fit(single, TrainListener.NONE);
             float[] reference = Dl4jReference.train(model, eight, globalBatch, seed, steps, new Sgd(0.1), 0.0);
 
             double err = Dl4jReference.relativeError(distributed.params(), local.params());
@@ -251,8 +251,8 @@ class ShardedDatasetTest {
             assertTrue(Dl4jReference.relativeError(model.initialParams(), local.params()) > 1e-4, "training moved");
 
             // Evaluation over 4 shards (2 examples each) agrees with evaluation over one shard.
-            EvalMetrics a = trainer.evaluate(sharded, distributed.params(), steps - 1, 0);
-            EvalMetrics b = trainer.evaluate(single, distributed.params(), steps - 1, 0);
+            EvalMetrics a = trainer.evaluate("test", sharded, distributed.params(), steps - 1, 0);
+            EvalMetrics b = trainer.evaluate("test", single, distributed.params(), steps - 1, 0);
             assertEquals(eight.size(), a.count());
             assertEquals(b.accuracy(), a.accuracy());
             assertEquals(b.loss(), a.loss(), 1e-5 * Math.abs(b.loss()));

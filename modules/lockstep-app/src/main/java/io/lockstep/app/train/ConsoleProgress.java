@@ -38,8 +38,14 @@ final class ConsoleProgress implements TrainListener, AutoCloseable {
     @Override
     public void onEval(EvalMetrics m) {
         bar.refresh();
-        out.printf("%n  epoch %d: test loss %.4f, test accuracy %.4f (%d examples)%n", m.epoch() + 1, m.loss(),
+        out.printf("%n  epoch %d: %s loss %.4f, accuracy %.4f (%d examples)%n", m.epoch() + 1, m.set(), m.loss(),
                 m.accuracy(), m.count());
+    }
+
+    @Override
+    public void onDivergence(io.lockstep.metrics.DivergenceEvent d) {
+        out.printf("%n  step %d diverged (%s): %s%n", d.step(), d.reason(), d.action().equals("rollback")
+                ? "rolled back to step " + d.restoredStep() + ", lr factor now " + d.lrFactor() : "halting");
     }
 
     @Override

@@ -6,10 +6,19 @@ import java.util.regex.Pattern;
 
 /** Maps config record field names in validation messages to the command-line flags users typed. */
 final class FlagNames {
-    private static final Map<String, String> FLAGS = Map.of(
-            "globalBatch", "--global-batch", "workers", "--workers", "epochs", "--epochs", "steps", "--steps",
-            "lr", "--lr", "momentum", "--momentum", "l2", "--l2", "weightDecay", "--weight-decay",
-            "epsilon", "--epsilon");
+    private static final Map<String, String> FLAGS = Map.ofEntries(
+            Map.entry("globalBatch", "--global-batch"), Map.entry("workers", "--workers"),
+            Map.entry("microBatch", "--micro-batch"), Map.entry("epochs", "--epochs"), Map.entry("steps", "--steps"),
+            Map.entry("lr", "--lr"), Map.entry("referenceBatch", "--reference-batch"),
+            Map.entry("clipNorm", "--clip-norm"), Map.entry("momentum", "--momentum"), Map.entry("l2", "--l2"),
+            Map.entry("weightDecay", "--weight-decay"), Map.entry("epsilon", "--epsilon"),
+            Map.entry("trustCoefficient", "--trust-coefficient"), Map.entry("noiseEmaDecay", "--noise-ema"),
+            Map.entry("earlyStoppingPatience", "--early-stopping-patience"),
+            Map.entry("warmupSteps", "--warmup-steps"), Map.entry("stepEvery", "--step-every"),
+            Map.entry("minLr", "--min-lr"), Map.entry("polyPower", "--poly-power"),
+            Map.entry("stepFactor", "--step-factor"), Map.entry("warmupStartLr", "--warmup-start-lr"),
+            Map.entry("divergenceFactor", "--divergence-factor"), Map.entry("maxRollbacks", "--max-rollbacks"),
+            Map.entry("rollbackLrFactor", "--rollback-lr-factor"));
     private static final Pattern WORD = Pattern.compile("\\b(" + String.join("|", FLAGS.keySet()) + ")\\b");
 
     private FlagNames() {}

@@ -2,9 +2,11 @@ package io.lockstep.app.train;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.lockstep.metrics.DivergenceEvent;
 import io.lockstep.metrics.EvalMetrics;
 import io.lockstep.metrics.StepMetrics;
 import io.lockstep.metrics.StepTimings;
+import io.lockstep.noise.NoiseScaleEstimator;
 import io.lockstep.spark.TrainListener;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -26,6 +28,7 @@ final class RunRecorder implements TrainListener, AutoCloseable {
     static final String RUN_JSON = "run.json";
     static final String METRICS = "metrics.jsonl";
     static final String MODEL = "model.zip";
+    static final String BEST_MODEL = "best-model.zip";
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final ObjectMapper LINES = new ObjectMapper();
@@ -68,9 +71,18 @@ final class RunRecorder implements TrainListener, AutoCloseable {
         line.put("step", m.step());
         line.put("epoch", m.epoch());
         line.put("examples", m.examples());
-        line.put("loss", m.loss());
-        line.put("lr", m.lr());
-        line.put("grad_norm", m.gradNorm());
+        StepMetrics.Stats s = m.stats();
+        line.put("loss", s.loss());
+        line.put("lr", s.lr());
+        line.put("grad_norm", s.gradNorm());
+        line.put("clipped", s.clipped());
+        NoiseScaleEstimator.Estimate n = s.noise();
+        line.put("noise_grad_sq", finiteOrNull(n.gradSqNorm()));
+        line.put("noise_trace_sigma", finiteOrNull(n.traceSigma()));
+        line.put("b_simple", finiteOrNull(n.bSimple()));
+        Map<String, Double> ratios = new LinkedHashMap<>();
+        s.updateRatios().forEach((k, v) -> ratios.put(k, finiteOrNull(v)));
+        line.put("update_ratio", ratios);
         line.put("step_ms", m.stepMillis());
         StepTimings t = m.timings();
         line.put("broadcast_ms", t.broadcastMillis());
@@ -86,12 +98,34 @@ final class RunRecorder implements TrainListener, AutoCloseable {
     public void onEval(EvalMetrics m) {
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("type", "eval");
+        line.put("set", m.set());
         line.put("step", m.step());
         line.put("epoch", m.epoch());
-        line.put("test_loss", m.loss());
-        line.put("test_accuracy", m.accuracy());
+        line.put("loss", m.loss());
+        line.put("accuracy", m.accuracy());
         line.put("count", m.count());
         write(line);
+    }
+
+    @Override
+    public void onDivergence(DivergenceEvent d) {
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("type", "divergence");
+        line.put("step", d.step());
+        line.put("epoch", d.epoch());
+        line.put("loss", finiteOrNull(d.loss()));
+        line.put("lr", d.lr());
+        line.put("global_batch", d.globalBatch());
+        line.put("reason", d.reason());
+        line.put("action", d.action());
+        line.put("restored_step", d.restoredStep());
+        line.put("lr_factor", d.lrFactor());
+        write(line);
+    }
+
+    /** JSON has no NaN/Infinity: undefined values are written as null. */
+    private static Double finiteOrNull(double v) {
+        return Double.isFinite(v) ? v : null;
     }
 
     private void write(Map<String, Object> line) {

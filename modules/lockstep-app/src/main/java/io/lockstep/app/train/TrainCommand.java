@@ -1,13 +1,14 @@
 package io.lockstep.app.train;
 
+import io.lockstep.app.Main;
 import io.lockstep.app.UsageException;
-import io.lockstep.app.Versions;
-import io.lockstep.config.ConfigException;
 import io.lockstep.config.TrainConfig;
+import io.lockstep.data.Dataset;
+import io.lockstep.data.HoldOut;
+import io.lockstep.metrics.DivergenceEvent;
 import io.lockstep.model.ModelAdapter;
 import io.lockstep.model.Models;
-import io.lockstep.optim.OptimizerConfig;
-import io.lockstep.optim.OptimizerType;
+import io.lockstep.spark.EvalSets;
 import io.lockstep.spark.ShardedDataset;
 import io.lockstep.spark.SparkDefaults;
 import io.lockstep.spark.SyncTrainer;
@@ -16,11 +17,9 @@ import io.lockstep.spark.TrainResult;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -32,7 +31,10 @@ import picocli.CommandLine.Option;
 
 /** {@code lockstep train}: trains a model with exact synchronous gradient averaging and writes a run directory. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Train a DL4J model on Spark with exact synchronous gradient averaging.")
+        description = "Train a DL4J model on Spark with exact synchronous gradient averaging.",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:trained (also when stopped early)", "1:run-time error (data, model, I/O, Spark)",
+            "2:invalid command line", "3:training diverged and was halted (the last good model is kept)"})
 public final class TrainCommand implements Callable<Integer> {
     static final int DEFAULT_EPOCHS = 5;
 
@@ -51,33 +53,30 @@ public final class TrainCommand implements Callable<Integer> {
             description = "Data partitions / parallel gradient tasks per step (B >= P). Default: Spark's default parallelism.")
     Integer workers;
 
+    @Option(names = "--micro-batch", paramLabel = "M", defaultValue = "0",
+            description = "Gradient accumulation: each worker processes its share in micro-batches of at most M examples "
+                    + "and sums them (same update, bounded memory; 0 = off). Default: ${DEFAULT-VALUE}.")
+    int microBatch;
+
     @Option(names = "--epochs", paramLabel = "N", description = "Epochs to train. Default: " + DEFAULT_EPOCHS + " (unless --steps is given).")
     Integer epochs;
 
     @Option(names = "--steps", paramLabel = "N", description = "Steps to train instead of --epochs.")
     Long steps;
 
-    @Option(names = "--lr", paramLabel = "RATE", defaultValue = "0.001", description = "Learning rate. Default: ${DEFAULT-VALUE}.")
-    double lr;
+    @Mixin
+    ScheduleOptions lr = new ScheduleOptions();
 
-    @Option(names = "--optimizer", paramLabel = "NAME", defaultValue = "adam",
-            description = "sgd, nesterov or adam (same update rules as DL4J's Sgd, Nesterovs, Adam). Default: ${DEFAULT-VALUE}.")
-    String optimizer;
+    @Mixin
+    OptimizerOptions optimizer = new OptimizerOptions();
 
-    @Option(names = "--momentum", paramLabel = "M", defaultValue = "0.9", description = "Momentum for nesterov. Default: ${DEFAULT-VALUE}.")
-    double momentum;
+    @Mixin
+    GuardOptions guard = new GuardOptions();
 
-    @Option(names = "--l2", paramLabel = "L", defaultValue = "0", description = "L2 regularization on weights, added to the averaged gradient once on the driver. Default: ${DEFAULT-VALUE}.")
-    double l2;
-
-    @Option(names = "--weight-decay", paramLabel = "WD", defaultValue = "0", description = "Decoupled weight decay (update += wd*lr*w) on weights, on the driver. Default: ${DEFAULT-VALUE}.")
-    double weightDecay;
-
-    @Option(names = "--seed", paramLabel = "S", defaultValue = "42", description = "Seed for initialization and data order. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "42", description = "Seed for initialization, data order and the validation split. Default: ${DEFAULT-VALUE}.")
     long seed;
 
-    @Option(names = "--master", paramLabel = "URL",
-            description = "Spark master. Default: the one spark-submit set, else local[*].")
+    @Option(names = "--master", paramLabel = "URL", description = "Spark master. Default: the one spark-submit set, else local[*].")
     String master;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Run directory for run.json, metrics.jsonl and model.zip. Default: runs/<timestamp>.")
@@ -91,29 +90,43 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        TrainConfig config = config(workers == null ? 1 : workers);
+        config(workers == null ? 1 : workers, Integer.MAX_VALUE);
         Path outDir = out != null ? out : Path.of("runs", "run-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         if (Files.exists(outDir.resolve(RunRecorder.RUN_JSON))) {
             throw new UsageException("--out " + outDir + " already contains a run (run.json); choose another directory");
         }
         DataOptions.Loaded loaded = data.load(console::println);
-        ModelAdapter adapter = Models.resolve(model, loaded.train().numFeatures(), loaded.train().numClasses(), seed);
+        Dataset trainSet = loaded.train();
+        Dataset validation = null;
+        if (guard.validationFraction > 0) {
+            HoldOut split = HoldOut.split(trainSet, guard.validationFraction, seed);
+            trainSet = split.train();
+            validation = split.validation();
+        }
+        if (globalBatch > trainSet.size()) {
+            throw new UsageException("--global-batch " + globalBatch + " is larger than the training set ("
+                    + trainSet.size() + " examples)");
+        }
+        ModelAdapter adapter = Models.resolve(model, trainSet.numFeatures(), trainSet.numClasses(), seed);
         try (JavaSparkContext sc = startSpark()) {
-            config = config(workers != null ? workers : sc.defaultParallelism());
-            return train(sc, config, adapter, loaded, outDir);
+            TrainConfig config = config(workers != null ? workers : sc.defaultParallelism(), trainSet.size() / globalBatch);
+            return train(sc, config, adapter, new Inputs(loaded, trainSet, validation), outDir);
         }
     }
 
-    private int train(JavaSparkContext sc, TrainConfig config, ModelAdapter adapter, DataOptions.Loaded loaded,
-                      Path outDir) throws Exception {
-        if (config.globalBatch() > loaded.train().size()) {
-            throw new UsageException("--global-batch " + config.globalBatch() + " is larger than the training set ("
-                    + loaded.train().size() + " examples)");
-        }
-        ShardedDataset train = ShardedDataset.distribute(sc, loaded.train(), config.workers());
-        ShardedDataset test = loaded.test() == null ? null : ShardedDataset.distribute(sc, loaded.test(), config.workers());
-        Map<String, Object> run = provenance(sc, config, adapter, loaded);
-        printResolved(config, adapter, loaded, sc);
+    /** The data of a run after the validation split. */
+    record Inputs(DataOptions.Loaded loaded, Dataset train, Dataset validation) {}
+
+    private int train(JavaSparkContext sc, TrainConfig config, ModelAdapter adapter, Inputs in, Path outDir) throws Exception {
+        int p = config.workers();
+        ShardedDataset train = ShardedDataset.distribute(sc, in.train(), p);
+        EvalSets evalSets = EvalSets.none()
+                .with(EvalSets.TRAIN, guard.evalTrain ? train : null)
+                .with(EvalSets.VALIDATION, in.validation() == null ? null : ShardedDataset.distribute(sc, in.validation(), p))
+                .with(EvalSets.TEST, in.loaded().test() == null ? null : ShardedDataset.distribute(sc, in.loaded().test(), p));
+        RunInfo info = new RunInfo(config, adapter, data.describe(in.loaded()), in, sc);
+        Map<String, Object> run = info.provenance();
+        printResolved(config, adapter, in, sc);
         long start = System.nanoTime();
         try (RunRecorder recorder = RunRecorder.create(outDir);
              ConsoleProgress bar = progress ? new ConsoleProgress(console) : null) {
@@ -122,39 +135,46 @@ public final class TrainCommand implements Callable<Integer> {
             if (bar != null) {
                 listeners.add(bar);
             }
-            TrainResult result = new SyncTrainer(sc, adapter, config).fit(train, test, new Listeners(listeners));
+            TrainResult result = new SyncTrainer(sc, adapter, config).fit(train, evalSets, new Listeners(listeners));
             adapter.save(result.params(), recorder.modelFile());
+            if (result.bestParams() != null) {
+                adapter.save(result.bestParams(), recorder.dir().resolve(RunRecorder.BEST_MODEL));
+            }
             double seconds = (System.nanoTime() - start) / 1e9;
-            run.put("result", resultJson(result, seconds));
+            run.put("result", RunInfo.result(result, seconds));
             recorder.writeRunJson(run);
             if (bar != null) {
                 bar.close();
             }
-            report(result, seconds, recorder);
+            return report(result, seconds, recorder, config);
         }
-        return 0;
     }
 
-    private TrainConfig config(int p) {
+    private TrainConfig config(int p, int stepsPerEpoch) {
         if (epochs != null && steps != null) {
             throw new UsageException("give either --epochs or --steps, not both");
         }
-        OptimizerConfig opt;
         try {
-            opt = OptimizerConfig.of(OptimizerType.parse(optimizer)).withL2(l2).withWeightDecay(weightDecay)
-                    .withMomentum(momentum);
+            TrainConfig.Builder b = TrainConfig.builder().globalBatch(globalBatch).workers(p).microBatch(microBatch)
+                    .lr(lr.lr).lrScaling(lr.scaling()).referenceBatch(lr.referenceBatch())
+                    .optimizer(optimizer.toConfig()).clipNorm(guard.clipNorm).divergence(guard.divergence())
+                    .noiseEmaDecay(guard.noiseEma).earlyStoppingPatience(guard.patience).seed(seed);
+            if (steps != null) {
+                b.steps(steps);
+            } else {
+                b.epochs(epochs != null ? epochs : DEFAULT_EPOCHS);
+            }
+            TrainConfig c = b.schedule(lr.toConfig(Math.max(1, stepsPerEpoch))).build();
+            if (stepsPerEpoch != Integer.MAX_VALUE) {
+                c.schedule(c.totalSteps(stepsPerEpoch));
+            }
+            if (guard.patience > 0 && guard.validationFraction <= 0) {
+                throw new UsageException("--early-stopping-patience needs --validation-fraction");
+            }
+            return c;
+        } catch (UsageException e) {
+            throw e;
         } catch (IllegalArgumentException e) {
-            throw new UsageException(FlagNames.inMessage(e.getMessage()));
-        }
-        TrainConfig.Builder b = TrainConfig.builder().globalBatch(globalBatch).workers(p).lr(lr).optimizer(opt).seed(seed);
-        if (steps != null) {
-            b.steps(steps);
-        } else {
-            b.epochs(epochs != null ? epochs : DEFAULT_EPOCHS);
-        }
-        try {
-            return b.build();
-        } catch (ConfigException e) {
             throw new UsageException(FlagNames.inMessage(e.getMessage()));
         }
     }
@@ -172,58 +192,41 @@ public final class TrainCommand implements Callable<Integer> {
         return sc;
     }
 
-    private Map<String, Object> provenance(JavaSparkContext sc, TrainConfig config, ModelAdapter adapter,
-                                           DataOptions.Loaded loaded) {
-        Map<String, Object> run = new LinkedHashMap<>();
-        run.put("command", "train");
-        run.put("started", Instant.now().toString());
-        run.put("config", config);
-        run.put("model", Map.of("name", adapter.name(), "params", adapter.numParams(), "layers", adapter.describe()));
-        run.put("dataset", data.describe(loaded));
-        int spe = loaded.train().size() / config.globalBatch();
-        Map<String, Object> derived = new LinkedHashMap<>();
-        derived.put("global_batch", config.globalBatch());
-        derived.put("workers", config.workers());
-        derived.put("mean_worker_batch", (double) config.globalBatch() / config.workers());
-        derived.put("steps_per_epoch", spe);
-        derived.put("total_steps", config.totalSteps(spe));
-        derived.put("lr", config.lr());
-        run.put("derived", derived);
-        run.put("spark", Map.of("master", sc.master(), "app_id", sc.sc().applicationId(),
-                "default_parallelism", sc.defaultParallelism()));
-        run.put("versions", Map.of("lockstep", Versions.lockstep(), "spark", Versions.spark(), "dl4j", Versions.DL4J,
-                "java", System.getProperty("java.version")));
-        run.put("git_commit", GitInfo.commit());
-        return run;
+    private void printResolved(TrainConfig config, ModelAdapter adapter, Inputs in, JavaSparkContext sc) {
+        int spe = in.train().size() / config.globalBatch();
+        console.printf("lockstep train: model %s (%,d params), dataset %s (%,d train / %,d validation / %,d test)%n",
+                adapter.name(), adapter.numParams(), in.loaded().name(), in.train().size(),
+                in.validation() == null ? 0 : in.validation().size(),
+                in.loaded().test() == null ? 0 : in.loaded().test().size());
+        console.printf("  Spark master %s, workers P=%d, global batch B=%d, per-worker batch ~%.1f%s%n", sc.master(),
+                config.workers(), config.globalBatch(), (double) config.globalBatch() / config.workers(),
+                config.microBatch() > 0 ? ", micro-batch " + config.microBatch() : "");
+        console.printf("  steps/epoch %d, total steps %d, optimizer %s, seed %d%n", spe, config.totalSteps(spe),
+                config.optimizer().describe(), config.seed());
+        console.printf("  lr %g at B_ref=%d, %s scaling -> peak lr %g; schedule: %s%n", config.lr(),
+                config.referenceBatch(), config.lrScaling().cliName(), config.peakLr(),
+                config.schedule(config.totalSteps(spe)).describe());
     }
 
-    private void printResolved(TrainConfig config, ModelAdapter adapter, DataOptions.Loaded loaded, JavaSparkContext sc) {
-        int spe = loaded.train().size() / config.globalBatch();
-        console.printf("lockstep train: model %s (%,d params), dataset %s (%,d train / %,d test)%n", adapter.name(),
-                adapter.numParams(), loaded.name(), loaded.train().size(), loaded.test() == null ? 0 : loaded.test().size());
-        console.printf("  Spark master %s, workers P=%d, global batch B=%d, per-worker batch ~%.1f%n", sc.master(),
-                config.workers(), config.globalBatch(), (double) config.globalBatch() / config.workers());
-        console.printf("  steps/epoch %d, total steps %d, optimizer %s, lr %g, seed %d%n", spe, config.totalSteps(spe),
-                config.optimizer().describe(), config.lr(), config.seed());
-    }
-
-    private static Map<String, Object> resultJson(TrainResult result, double seconds) {
-        Map<String, Object> r = new LinkedHashMap<>();
-        r.put("steps", result.steps());
-        r.put("seconds", seconds);
-        result.finalEvaluation().ifPresent(e -> {
-            r.put("test_accuracy", e.accuracy());
-            r.put("test_loss", e.loss());
-        });
-        r.put("model_file", RunRecorder.MODEL);
-        return r;
-    }
-
-    private void report(TrainResult result, double seconds, RunRecorder recorder) {
-        result.finalEvaluation().ifPresentOrElse(
-                e -> console.printf("test accuracy %.4f (loss %.4f) after %d steps in %.1f s%n", e.accuracy(), e.loss(),
-                        result.steps(), seconds),
+    private int report(TrainResult result, double seconds, RunRecorder recorder, TrainConfig config) {
+        if (result.outcome() == TrainResult.Outcome.DIVERGED) {
+            DivergenceEvent d = result.divergences().get(result.divergences().size() - 1);
+            System.err.printf("lockstep: training diverged at step %d: %s (loss %.4g, lr %.4g, B=%d); halted, "
+                    + "the last good model (after %d steps) is in %s%n", d.step(), d.reason(), d.loss(), d.lr(),
+                    d.globalBatch(), result.steps(), recorder.modelFile());
+            return Main.EXIT_DIVERGED;
+        }
+        result.lastEvaluation(EvalSets.TEST).ifPresentOrElse(
+                e -> console.printf("test accuracy %.4f (loss %.4f) after %d steps in %.1f s%s%n", e.accuracy(), e.loss(),
+                        result.steps(), seconds, result.outcome() == TrainResult.Outcome.EARLY_STOPPED ? " (stopped early)" : ""),
                 () -> console.printf("trained %d steps in %.1f s (no test set)%n", result.steps(), seconds));
-        console.println("run directory: " + recorder.dir() + " (run.json, metrics.jsonl, model.zip)");
+        if (!result.divergences().isEmpty()) {
+            console.printf("recovered from %d divergence(s) by rollback; final lr factor %.3g%n",
+                    result.divergences().size(), result.divergences().get(result.divergences().size() - 1).lrFactor());
+        }
+        console.println("run directory: " + recorder.dir() + " (run.json, metrics.jsonl, model.zip"
+                + (result.bestParams() != null ? ", best-model.zip" : "") + ")");
+        return 0;
     }
+
 }

@@ -1,0 +1,71 @@
+package io.lockstep.app.train;
+
+import io.lockstep.app.Versions;
+import io.lockstep.config.TrainConfig;
+import io.lockstep.model.ModelAdapter;
+import io.lockstep.spark.TrainResult;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.spark.api.java.JavaSparkContext;
+
+/** The provenance written to run.json: resolved config, derived values, data, versions, result. */
+record RunInfo(TrainConfig config, ModelAdapter model, Map<String, Object> dataset, TrainCommand.Inputs inputs,
+               JavaSparkContext sc) {
+
+    Map<String, Object> provenance() {
+        Map<String, Object> run = new LinkedHashMap<>();
+        run.put("command", "train");
+        run.put("started", Instant.now().toString());
+        run.put("config", config);
+        run.put("model", Map.of("name", model.name(), "params", model.numParams(), "layers", model.describe()));
+        Map<String, Object> data = new LinkedHashMap<>(dataset);
+        data.put("train_size_after_validation_split", inputs.train().size());
+        data.put("validation_size", inputs.validation() == null ? 0 : inputs.validation().size());
+        run.put("dataset", data);
+        run.put("derived", derived());
+        run.put("spark", Map.of("master", sc.master(), "app_id", sc.sc().applicationId(),
+                "default_parallelism", sc.defaultParallelism()));
+        run.put("versions", Map.of("lockstep", Versions.lockstep(), "spark", Versions.spark(), "dl4j", Versions.DL4J,
+                "java", System.getProperty("java.version")));
+        run.put("git_commit", GitInfo.commit());
+        return run;
+    }
+
+    private Map<String, Object> derived() {
+        int spe = inputs.train().size() / config.globalBatch();
+        long total = config.totalSteps(spe);
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("global_batch", config.globalBatch());
+        d.put("workers", config.workers());
+        d.put("mean_worker_batch", (double) config.globalBatch() / config.workers());
+        d.put("micro_batch", config.microBatch());
+        d.put("steps_per_epoch", spe);
+        d.put("total_steps", total);
+        d.put("lr", config.lr());
+        d.put("reference_batch", config.referenceBatch());
+        d.put("lr_scaling", config.lrScaling().cliName());
+        d.put("peak_lr", config.peakLr());
+        d.put("schedule", config.schedule(total).describe());
+        return d;
+    }
+
+    static Map<String, Object> result(TrainResult result, double seconds) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("outcome", result.outcome().name().toLowerCase(java.util.Locale.ROOT));
+        r.put("steps", result.steps());
+        r.put("seconds", seconds);
+        for (String set : new String[] {"train", "validation", "test"}) {
+            result.lastEvaluation(set).ifPresent(e -> {
+                r.put(set + "_accuracy", e.accuracy());
+                r.put(set + "_loss", e.loss());
+            });
+        }
+        r.put("divergences", result.divergences().size());
+        r.put("model_file", RunRecorder.MODEL);
+        if (result.bestParams() != null) {
+            r.put("best_model_file", RunRecorder.BEST_MODEL);
+        }
+        return r;
+    }
+}

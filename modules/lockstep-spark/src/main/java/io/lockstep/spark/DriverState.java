@@ -1,0 +1,144 @@
+package io.lockstep.spark;
+
+import io.lockstep.config.DivergenceConfig;
+import io.lockstep.config.TrainConfig;
+import io.lockstep.metrics.DivergenceEvent;
+import io.lockstep.metrics.EvalMetrics;
+import io.lockstep.metrics.StepMetrics;
+import io.lockstep.metrics.StepTimings;
+import io.lockstep.model.ModelAdapter;
+import io.lockstep.noise.NoiseScaleEstimator;
+import io.lockstep.optim.ParameterUpdate;
+import io.lockstep.train.DivergenceGuard;
+import io.lockstep.train.EarlyStopping;
+import io.lockstep.train.GradientClipping;
+import io.lockstep.train.UpdateRatios;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Everything the driver keeps between steps: parameters, optimizer state, noise-scale EMAs, the
+ * divergence guard, the last good state to roll back to, evaluations and early-stopping bookkeeping.
+ * Executors never see any of it except the parameters, which are broadcast per step.
+ */
+final class DriverState {
+    private final ModelAdapter model;
+    private final TrainConfig config;
+    private final TrainListener listener;
+    private final ParameterUpdate update;
+    private final EarlyStopping stopping;
+    private final List<EvalMetrics> evaluations = new ArrayList<>();
+    private final List<DivergenceEvent> divergences = new ArrayList<>();
+
+    private float[] params;
+    private NoiseScaleEstimator noise;
+    private DivergenceGuard guard;
+    private double lrFactor = 1.0;
+    private int rollbacks;
+    private long stepsApplied;
+    private float[] bestParams;
+    private Snapshot lastGood;
+
+    /** State before the update of {@code step}, whose loss was accepted. */
+    private record Snapshot(long step, float[] params, ParameterUpdate.Snapshot optimizer, NoiseScaleEstimator noise,
+                            DivergenceGuard guard) {}
+
+    DriverState(ModelAdapter model, TrainConfig config, TrainListener listener) {
+        this.model = model;
+        this.config = config;
+        this.listener = listener;
+        this.update = new ParameterUpdate(config.optimizer(), model.layout());
+        this.stopping = new EarlyStopping(config.earlyStoppingPatience());
+        this.params = model.initialParams();
+        this.noise = new NoiseScaleEstimator(config.noiseEmaDecay());
+        this.guard = DivergenceGuard.start(config.divergence());
+        this.lastGood = snapshot(0);
+    }
+
+    float[] params() {
+        return params;
+    }
+
+    double lrFactor() {
+        return lrFactor;
+    }
+
+    Optional<String> checkDivergence(double loss, double gradNorm) {
+        return guard.check(loss, gradNorm);
+    }
+
+    /**
+     * Handles a diverged step: rolls back to the last good state with a smaller learning rate and
+     * returns true, or — when halting — restores the last good parameters and returns false.
+     */
+    boolean recover(long step, int epoch, double loss, double lr, String reason) {
+        DivergenceConfig d = config.divergence();
+        boolean rollback = d.policy() == DivergenceConfig.Policy.ROLLBACK && rollbacks < d.maxRollbacks();
+        if (rollback) {
+            rollbacks++;
+            lrFactor *= d.lrBackoff();
+        }
+        DivergenceEvent event = new DivergenceEvent(step, epoch, loss, lr, config.globalBatch(), reason,
+                rollback ? "rollback" : "halt", lastGood.step(), lrFactor);
+        divergences.add(event);
+        listener.onDivergence(event);
+        restore(lastGood);
+        return rollback;
+    }
+
+    /** The step to continue from after a rollback. */
+    long resumeStep() {
+        return lastGood.step();
+    }
+
+    /** Accepts the step's loss, clips, applies the one optimizer update and reports the step's metrics. */
+    void applyUpdate(long step, int epoch, StepGradient grad, double lr, long startNanos) {
+        lastGood = snapshot(step);
+        guard = guard.accept(grad.meanLoss());
+        boolean clipped = GradientClipping.clip(grad.mean(), grad.norm(), config.clipNorm());
+        long t0 = System.nanoTime();
+        update.apply(params, grad.mean(), lr, step);
+        double updateMillis = (System.nanoTime() - t0) / 1e6;
+        NoiseScaleEstimator.Estimate estimate = noise.observe(grad.count(), grad.norm() * grad.norm(),
+                grad.smallBatches(), grad.meanSmallBatchSqNorm());
+        StepTimings t = grad.timings();
+        StepMetrics.Stats stats = new StepMetrics.Stats(grad.meanLoss(), lr, grad.norm(), clipped,
+                UpdateRatios.of(model.layout(), lastGood.params(), update.lastUpdate()), estimate);
+        listener.onStep(new StepMetrics(step, epoch, (step + 1) * config.globalBatch(), stats,
+                (System.nanoTime() - startNanos) / 1e6, new StepTimings(t.broadcastMillis(), t.jobMillis(),
+                        t.slowestTaskMillis(), t.aggregateMillis(), updateMillis)));
+        stepsApplied = step + 1;
+    }
+
+    void recordEvaluation(EvalMetrics e) {
+        evaluations.add(e);
+        listener.onEval(e);
+        if (e.set().equals(EvalSets.VALIDATION) && stopping.observe(e.loss())) {
+            bestParams = params.clone();
+        }
+    }
+
+    boolean shouldStopEarly() {
+        return stopping.shouldStop();
+    }
+
+    TrainResult result(TrainResult.Outcome outcome) {
+        return new TrainResult(params.clone(), bestParams, stepsApplied, outcome, evaluations, divergences);
+    }
+
+    private Snapshot snapshot(long step) {
+        boolean full = config.divergence().policy() == DivergenceConfig.Policy.ROLLBACK;
+        return new Snapshot(step, params.clone(), full ? update.snapshot() : null, full ? noise.copy() : null, guard);
+    }
+
+    private void restore(Snapshot s) {
+        params = s.params().clone();
+        if (s.optimizer() != null) {
+            update.restore(s.optimizer());
+            noise = s.noise().copy();
+        }
+        guard = s.guard();
+        stepsApplied = s.step();
+    }
+}
