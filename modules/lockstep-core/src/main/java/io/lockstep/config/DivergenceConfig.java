@@ -50,9 +50,9 @@ public record DivergenceConfig(Policy policy, double lossFactor, int maxRollback
         }
     }
 
-    /** Halt at the first divergence; blow-up factor 10. */
+    /** Halt at the first divergence; blow-up factor 3. */
     public static DivergenceConfig halt() {
-        return new DivergenceConfig(Policy.HALT, 10.0, 0, 0.5);
+        return new DivergenceConfig(Policy.HALT, 3.0, 0, 0.5);
     }
 
     public DivergenceConfig withPolicy(Policy v) { return new DivergenceConfig(v, lossFactor, maxRollbacks, lrBackoff); }

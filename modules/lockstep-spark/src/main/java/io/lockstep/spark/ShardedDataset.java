@@ -1,12 +1,17 @@
 package io.lockstep.spark;
 
+import io.lockstep.data.DataException;
 import io.lockstep.data.Dataset;
+import java.lang.reflect.Constructor;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.storage.StorageLevel;
+import scala.Tuple2;
 
 /**
  * A dataset spread over P cached partitions, one {@link Shard} each: partition p owns the global
@@ -55,6 +60,107 @@ public final class ShardedDataset {
         shards.count();
         all.unpersist(false);
         return new ShardedDataset(shards, bounds, data.size(), data.numFeatures(), data.numClasses());
+    }
+
+    /**
+     * Shards examples that already carry their global index, e.g. rows of a Spark SQL table numbered in
+     * read order ({@link SqlTables}). The examples move once, in a single shuffle that sends index i
+     * to the partition owning it; each partition then builds its {@link Shard} with rows in global
+     * index order. Ownership is the same as {@link #distribute} ({@code bounds[p] = N·p/P}), so the
+     * same examples under the same indices give identical shards — and identical training — either
+     * way. The data never passes through the driver.
+     *
+     * @param examples    {@code (global index, example)} pairs; the keys must be exactly {@code 0..size-1}
+     * @param size        number of examples N
+     * @param numFeatures features per example (every row must have exactly this many)
+     * @param numClasses  number of classes; every label must be in {@code [0, numClasses)}
+     * @param partitions  P, the number of shards ({@code 1 <= P <= N})
+     * @param name        origin of the data (path, table) for messages
+     * @throws DataException (from the shard-building job) if a row has the wrong number of features or
+     *     a label out of range; {@link IllegalStateException} if the keys are not exactly {@code 0..N-1}
+     */
+    public static ShardedDataset fromIndexed(JavaPairRDD<Long, Example> examples, int size, int numFeatures,
+                                             int numClasses, int partitions, String name) {
+        if (partitions < 1 || partitions > size) {
+            throw new IllegalArgumentException("cannot split " + size + " examples of " + name
+                    + " into " + partitions + " partitions");
+        }
+        if (numFeatures <= 0 || numClasses <= 1) {
+            throw new IllegalArgumentException(name + ": need at least 1 feature and 2 classes (got "
+                    + numFeatures + " and " + numClasses + ")");
+        }
+        int[] bounds = new int[partitions + 1];
+        for (int p = 0; p <= partitions; p++) {
+            bounds[p] = (int) ((long) size * p / partitions);
+        }
+        JavaRDD<Shard> shards = examples.partitionBy(new IndexRangePartitioner(bounds))
+                .mapPartitionsWithIndex((p, rows) -> List.of(
+                        assemble(rows, p, bounds[p], bounds[p + 1], numFeatures, numClasses, name)).iterator(), false)
+                .setName("lockstep shards of " + name)
+                .persist(StorageLevel.MEMORY_ONLY());
+        shards.count();
+        return new ShardedDataset(shards, bounds, size, numFeatures, numClasses);
+    }
+
+    /** Places each row of partition {@code index} at its global index in compact arrays. */
+    private static Shard assemble(Iterator<Tuple2<Long, Example>> rows, int index, int from, int to,
+                                  int numFeatures, int numClasses, String name) {
+        int n = to - from;
+        float[] features = new float[n * numFeatures];
+        int[] labels = new int[n];
+        boolean[] filled = new boolean[n];
+        int count = 0;
+        while (rows.hasNext()) {
+            Tuple2<Long, Example> row = rows.next();
+            long global = row._1();
+            long local = global - from;
+            if (local < 0 || local >= n) {
+                throw new IllegalStateException(name + ": example " + global + " reached partition " + index
+                        + " which owns [" + from + ", " + to + ")");
+            }
+            int i = (int) local;
+            if (filled[i]) {
+                throw new IllegalStateException(name + ": example index " + global + " occurs twice");
+            }
+            Example e = row._2();
+            if (e.features().length != numFeatures) {
+                throw new DataException(name + ": example " + global + " has " + e.features().length
+                        + " features, expected " + numFeatures);
+            }
+            if (e.label() < 0 || e.label() >= numClasses) {
+                throw new DataException(name + ": label " + e.label() + " at example " + global
+                        + " is outside [0, " + numClasses + ")");
+            }
+            System.arraycopy(e.features(), 0, features, i * numFeatures, numFeatures);
+            labels[i] = e.label();
+            filled[i] = true;
+            count++;
+        }
+        if (count != n) {
+            int missing = 0;
+            while (filled[missing]) {
+                missing++;
+            }
+            throw new IllegalStateException(name + ": partition " + index + " received " + count + " of the "
+                    + n + " examples it owns; example " + (from + missing) + " is missing");
+        }
+        return newShard(index, from, to, features, labels);
+    }
+
+    /**
+     * Shard only offers {@link Shard#cut} (a slice of an in-memory dataset); this builds one from
+     * arrays already cut to the partition's range.
+     * TODO: replace with a package-private factory on Shard.
+     */
+    private static Shard newShard(int index, int from, int to, float[] features, int[] labels) {
+        try {
+            Constructor<Shard> c = Shard.class.getDeclaredConstructor(int.class, int.class, int.class,
+                    float[].class, int[].class);
+            c.setAccessible(true);
+            return c.newInstance(index, from, to, features, labels);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot build a shard", e);
+        }
     }
 
     public int size() { return size; }

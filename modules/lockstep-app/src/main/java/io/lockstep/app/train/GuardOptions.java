@@ -1,5 +1,6 @@
 package io.lockstep.app.train;
 
+import io.lockstep.app.UsageException;
 import io.lockstep.config.DivergenceConfig;
 import picocli.CommandLine.Option;
 
@@ -10,15 +11,17 @@ final class GuardOptions {
                     + "scale the LR by --rollback-lr-factor and continue (at most --max-rollbacks times). Default: ${DEFAULT-VALUE}.")
     String policy;
 
-    @Option(names = "--divergence-factor", paramLabel = "F", defaultValue = "10",
+    @Option(names = "--divergence-factor", paramLabel = "F", defaultValue = "3",
             description = "A step diverges when its loss is NaN/Inf or above F x the lowest smoothed loss (and above the "
                     + "first step's loss). Default: ${DEFAULT-VALUE}.")
     double factor;
 
-    @Option(names = "--max-rollbacks", paramLabel = "K", defaultValue = "3", description = "Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--max-rollbacks", paramLabel = "K", defaultValue = "3",
+            description = "With --on-divergence rollback: rollbacks allowed before halting. Default: ${DEFAULT-VALUE}.")
     int maxRollbacks;
 
-    @Option(names = "--rollback-lr-factor", paramLabel = "X", defaultValue = "0.5", description = "Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--rollback-lr-factor", paramLabel = "X", defaultValue = "0.5",
+            description = "With --on-divergence rollback: multiply the LR by X at each rollback, in (0, 1). Default: ${DEFAULT-VALUE}.")
     double lrBackoff;
 
     @Option(names = "--clip-norm", paramLabel = "C", defaultValue = "0",
@@ -43,6 +46,12 @@ final class GuardOptions {
     double noiseEma;
 
     DivergenceConfig divergence() {
-        return new DivergenceConfig(DivergenceConfig.Policy.parse(policy), factor, maxRollbacks, lrBackoff);
+        DivergenceConfig.Policy p;
+        try {
+            p = DivergenceConfig.Policy.parse(policy);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--on-divergence: " + e.getMessage());
+        }
+        return new DivergenceConfig(p, factor, maxRollbacks, lrBackoff);
     }
 }

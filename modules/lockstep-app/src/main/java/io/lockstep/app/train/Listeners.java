@@ -1,5 +1,6 @@
 package io.lockstep.app.train;
 
+import io.lockstep.metrics.DivergenceEvent;
 import io.lockstep.metrics.EvalMetrics;
 import io.lockstep.metrics.StepMetrics;
 import io.lockstep.metrics.TrainPlan;
@@ -16,4 +17,7 @@ record Listeners(List<TrainListener> all) implements TrainListener {
 
     @Override
     public void onEval(EvalMetrics m) { all.forEach(l -> l.onEval(m)); }
+
+    @Override
+    public void onDivergence(DivergenceEvent d) { all.forEach(l -> l.onDivergence(d)); }
 }

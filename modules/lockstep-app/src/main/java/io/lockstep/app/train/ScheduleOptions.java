@@ -29,10 +29,10 @@ final class ScheduleOptions {
                     + "(start LR, then a jump). Default: gradual when a warmup length is given, else none.")
     String warmup;
 
-    @Option(names = "--warmup-steps", paramLabel = "N", description = "Warmup length in steps.")
+    @Option(names = "--warmup-steps", paramLabel = "N", description = "Warmup length in steps. Default: 0 (no warmup).")
     Long warmupSteps;
 
-    @Option(names = "--warmup-epochs", paramLabel = "E", description = "Warmup length in epochs (may be fractional).")
+    @Option(names = "--warmup-epochs", paramLabel = "E", description = "Warmup length in epochs (may be fractional), instead of --warmup-steps. Default: 0 (no warmup).")
     Double warmupEpochs;
 
     @Option(names = "--warmup-start-lr", paramLabel = "RATE", description = "LR at the start of warmup. Default: --lr (unscaled).")
@@ -54,7 +54,11 @@ final class ScheduleOptions {
     double polyPower;
 
     LrScaling scaling() {
-        return LrScaling.parse(lrScaling);
+        try {
+            return LrScaling.parse(lrScaling);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--lr-scaling: " + e.getMessage());
+        }
     }
 
     int referenceBatch() {

@@ -9,6 +9,7 @@ import io.lockstep.metrics.DivergenceEvent;
 import io.lockstep.model.ModelAdapter;
 import io.lockstep.model.Models;
 import io.lockstep.spark.EvalSets;
+import io.lockstep.spark.IndexedExamples;
 import io.lockstep.spark.ShardedDataset;
 import io.lockstep.spark.SparkDefaults;
 import io.lockstep.spark.SyncTrainer;
@@ -27,7 +28,9 @@ import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code lockstep train}: trains a model with exact synchronous gradient averaging and writes a run directory. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
@@ -88,12 +91,18 @@ public final class TrainCommand implements Callable<Integer> {
 
     private final PrintStream console = System.out;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
         config(workers == null ? 1 : workers, Integer.MAX_VALUE);
         Path outDir = out != null ? out : Path.of("runs", "run-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         if (Files.exists(outDir.resolve(RunRecorder.RUN_JSON))) {
             throw new UsageException("--out " + outDir + " already contains a run (run.json); choose another directory");
+        }
+        if (data.isTable()) {
+            return trainOnTables(outDir);
         }
         DataOptions.Loaded loaded = data.load(console::println);
         Dataset trainSet = loaded.train();
@@ -103,28 +112,64 @@ public final class TrainCommand implements Callable<Integer> {
             trainSet = split.train();
             validation = split.validation();
         }
-        if (globalBatch > trainSet.size()) {
-            throw new UsageException("--global-batch " + globalBatch + " is larger than the training set ("
-                    + trainSet.size() + " examples)");
-        }
+        checkBatchFits(trainSet.size());
         ModelAdapter adapter = Models.resolve(model, trainSet.numFeatures(), trainSet.numClasses(), seed);
         try (JavaSparkContext sc = startSpark()) {
             TrainConfig config = config(workers != null ? workers : sc.defaultParallelism(), trainSet.size() / globalBatch);
-            return train(sc, config, adapter, new Inputs(loaded, trainSet, validation), outDir);
+            int p = config.workers();
+            Inputs in = new Inputs(loaded.name(), data.describe(loaded), ShardedDataset.distribute(sc, trainSet, p),
+                    validation == null ? null : ShardedDataset.distribute(sc, validation, p),
+                    loaded.test() == null ? null : ShardedDataset.distribute(sc, loaded.test(), p));
+            return train(sc, config, adapter, in, outDir);
         }
     }
 
-    /** The data of a run after the validation split. */
-    record Inputs(DataOptions.Loaded loaded, Dataset train, Dataset validation) {}
+    /**
+     * {@code --dataset parquet:PATH|csv:PATH}: Spark starts first, the tables are validated on the
+     * cluster (one aggregation each), then split, checked against the model and sharded; the rows never
+     * pass through the driver.
+     */
+    private int trainOnTables(Path outDir) throws Exception {
+        data.tableSpecs(); // option conflicts are usage errors, before Spark starts
+        try (JavaSparkContext sc = startSpark()) {
+            int p = workers != null ? workers : sc.defaultParallelism();
+            config(p, Integer.MAX_VALUE); // B >= P before reading anything
+            DataOptions.Tables tables = data.readTables(sc, console::println);
+            IndexedExamples trainSet = tables.train();
+            IndexedExamples validation = null;
+            if (guard.validationFraction > 0) {
+                IndexedExamples.Split split = trainSet.holdOut(guard.validationFraction, seed);
+                trainSet = split.train();
+                validation = split.validation();
+            }
+            checkBatchFits(trainSet.size());
+            ModelAdapter adapter = Models.resolve(model, trainSet.numFeatures(), trainSet.numClasses(), seed);
+            TrainConfig config = config(p, trainSet.size() / globalBatch);
+            Inputs in = new Inputs(tables.name(), data.describe(tables), trainSet.shard(p),
+                    validation == null ? null : validation.shard(p),
+                    tables.test() == null ? null : tables.test().shard(p));
+            return train(sc, config, adapter, in, outDir);
+        }
+    }
+
+    private void checkBatchFits(int trainSize) {
+        if (globalBatch > trainSize) {
+            throw new UsageException("--global-batch " + globalBatch + " is larger than the training set ("
+                    + trainSize + " examples)");
+        }
+    }
+
+    /** The sharded data of a run after the validation split, and its provenance for run.json. */
+    record Inputs(String name, Map<String, Object> dataset, ShardedDataset train, ShardedDataset validation,
+                  ShardedDataset test) {}
 
     private int train(JavaSparkContext sc, TrainConfig config, ModelAdapter adapter, Inputs in, Path outDir) throws Exception {
-        int p = config.workers();
-        ShardedDataset train = ShardedDataset.distribute(sc, in.train(), p);
+        ShardedDataset train = in.train();
         EvalSets evalSets = EvalSets.none()
                 .with(EvalSets.TRAIN, guard.evalTrain ? train : null)
-                .with(EvalSets.VALIDATION, in.validation() == null ? null : ShardedDataset.distribute(sc, in.validation(), p))
-                .with(EvalSets.TEST, in.loaded().test() == null ? null : ShardedDataset.distribute(sc, in.loaded().test(), p));
-        RunInfo info = new RunInfo(config, adapter, data.describe(in.loaded()), in, sc);
+                .with(EvalSets.VALIDATION, in.validation())
+                .with(EvalSets.TEST, in.test());
+        RunInfo info = new RunInfo(config, adapter, in.dataset(), in, sc);
         Map<String, Object> run = info.provenance();
         printResolved(config, adapter, in, sc);
         long start = System.nanoTime();
@@ -168,6 +213,10 @@ public final class TrainCommand implements Callable<Integer> {
             if (stepsPerEpoch != Integer.MAX_VALUE) {
                 c.schedule(c.totalSteps(stepsPerEpoch));
             }
+            if (!(guard.validationFraction >= 0 && guard.validationFraction < 1)) {
+                throw new UsageException("--validation-fraction must be in [0, 1) (0 = no validation set) (got "
+                        + guard.validationFraction + ")");
+            }
             if (guard.patience > 0 && guard.validationFraction <= 0) {
                 throw new UsageException("--early-stopping-patience needs --validation-fraction");
             }
@@ -195,9 +244,9 @@ public final class TrainCommand implements Callable<Integer> {
     private void printResolved(TrainConfig config, ModelAdapter adapter, Inputs in, JavaSparkContext sc) {
         int spe = in.train().size() / config.globalBatch();
         console.printf("lockstep train: model %s (%,d params), dataset %s (%,d train / %,d validation / %,d test)%n",
-                adapter.name(), adapter.numParams(), in.loaded().name(), in.train().size(),
+                adapter.name(), adapter.numParams(), in.name(), in.train().size(),
                 in.validation() == null ? 0 : in.validation().size(),
-                in.loaded().test() == null ? 0 : in.loaded().test().size());
+                in.test() == null ? 0 : in.test().size());
         console.printf("  Spark master %s, workers P=%d, global batch B=%d, per-worker batch ~%.1f%s%n", sc.master(),
                 config.workers(), config.globalBatch(), (double) config.globalBatch() / config.workers(),
                 config.microBatch() > 0 ? ", micro-batch " + config.microBatch() : "");
@@ -211,8 +260,8 @@ public final class TrainCommand implements Callable<Integer> {
     private int report(TrainResult result, double seconds, RunRecorder recorder, TrainConfig config) {
         if (result.outcome() == TrainResult.Outcome.DIVERGED) {
             DivergenceEvent d = result.divergences().get(result.divergences().size() - 1);
-            System.err.printf("lockstep: training diverged at step %d: %s (loss %.4g, lr %.4g, B=%d); halted, "
-                    + "the last good model (after %d steps) is in %s%n", d.step(), d.reason(), d.loss(), d.lr(),
+            spec.commandLine().getErr().printf("lockstep: training diverged at step %d: %s (loss %.4g, lr %.4g, B=%d); halted, "
+                    + "the last good model (after %d update(s)) is in %s%n", d.step(), d.reason(), d.loss(), d.lr(),
                     d.globalBatch(), result.steps(), recorder.modelFile());
             return Main.EXIT_DIVERGED;
         }

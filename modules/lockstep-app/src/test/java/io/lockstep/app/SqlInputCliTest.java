@@ -1,0 +1,165 @@
+package io.lockstep.app;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.lockstep.data.Dataset;
+import io.lockstep.data.IdxReader;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The MNIST subset converted to parquet (array&lt;float&gt; features) and to CSV (label, px0..px783)
+ * trains through the CLI to exactly the model the IDX files give with the same options; bad tables
+ * stop with one line naming the column.
+ */
+class SqlInputCliTest {
+    private static final String[] COMMON = {"--steps", "20", "--workers", "2", "--master", "local[2]", "--no-progress",
+        "--no-eval-train"};
+
+    @TempDir
+    static Path tmp;
+
+    private static Path trainParquet;
+    private static Path testParquet;
+    private static Path trainCsv;
+    private static Path testCsv;
+
+    @BeforeAll
+    static void convert() throws IOException {
+        Dataset train = IdxReader.read(TrainCliErrorsTest.subset("train-images-idx3-ubyte.gz"),
+                TrainCliErrorsTest.subset("train-labels-idx1-ubyte.gz"), 10);
+        Dataset test = IdxReader.read(TrainCliErrorsTest.subset("t10k-images-idx3-ubyte.gz"),
+                TrainCliErrorsTest.subset("t10k-labels-idx1-ubyte.gz"), 10);
+        trainParquet = tmp.resolve("train.parquet");
+        testParquet = tmp.resolve("test.parquet");
+        SparkSession spark = SparkSession.builder().master("local[2]").appName("mnist-to-parquet")
+                .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
+                .config("spark.driver.bindAddress", "127.0.0.1").getOrCreate();
+        try {
+            writeParquet(spark, train, trainParquet);
+            writeParquet(spark, test, testParquet);
+        } finally {
+            spark.stop(); // the CLI starts its own Spark context
+        }
+        trainCsv = writeCsv(train, tmp.resolve("train.csv"));
+        testCsv = writeCsv(test, tmp.resolve("test.csv"));
+    }
+
+    private static void writeParquet(SparkSession spark, Dataset d, Path out) {
+        StructType schema = DataTypes.createStructType(List.of(
+                DataTypes.createStructField("label", DataTypes.IntegerType, false),
+                DataTypes.createStructField("features", DataTypes.createArrayType(DataTypes.FloatType, false), false)));
+        List<Row> rows = new ArrayList<>(d.size());
+        int n = d.numFeatures();
+        for (int i = 0; i < d.size(); i++) {
+            Object[] x = new Object[n];
+            for (int j = 0; j < n; j++) {
+                x[j] = d.features()[i * n + j];
+            }
+            rows.add(RowFactory.create(d.labels()[i], x));
+        }
+        spark.createDataFrame(rows, schema).coalesce(1).write().parquet(out.toString());
+    }
+
+    /** label,px0,...,px783 with the exact float values (shortest round-trip decimal form). */
+    private static Path writeCsv(Dataset d, Path out) throws IOException {
+        int n = d.numFeatures();
+        try (BufferedWriter w = Files.newBufferedWriter(out)) {
+            w.write("label");
+            for (int j = 0; j < n; j++) {
+                w.write(",px" + j);
+            }
+            w.newLine();
+            for (int i = 0; i < d.size(); i++) {
+                w.write(Integer.toString(d.labels()[i]));
+                for (int j = 0; j < n; j++) {
+                    float v = d.features()[i * n + j];
+                    w.write(',');
+                    w.write(v == 0f ? "0" : Float.toString(v));
+                }
+                w.newLine();
+            }
+        }
+        return out;
+    }
+
+    private static CliRunner train(Path out, String... data) {
+        List<String> args = new ArrayList<>(List.of("train", "--out", out.toString()));
+        args.addAll(List.of(COMMON));
+        args.addAll(List.of(data));
+        return CliRunner.run(args.toArray(String[]::new));
+    }
+
+    private static float[] params(Path run) throws IOException {
+        return MultiLayerNetwork.load(run.resolve("model.zip").toFile(), false).params().data().asFloat();
+    }
+
+    @Test
+    void parquetAndCsvTrainExactlyLikeTheIdxFiles() throws IOException {
+        Path idxRun = tmp.resolve("idx-run");
+        CliRunner idx = train(idxRun,
+                "--train-images", TrainCliErrorsTest.subset("train-images-idx3-ubyte.gz").toString(),
+                "--train-labels", TrainCliErrorsTest.subset("train-labels-idx1-ubyte.gz").toString(),
+                "--test-images", TrainCliErrorsTest.subset("t10k-images-idx3-ubyte.gz").toString(),
+                "--test-labels", TrainCliErrorsTest.subset("t10k-labels-idx1-ubyte.gz").toString());
+        assertEquals(0, idx.exitCode(), idx.err());
+
+        Path parquetRun = tmp.resolve("parquet-run");
+        CliRunner parquet = train(parquetRun, "--dataset", "parquet:" + trainParquet.toUri(),
+                "--test-dataset", "parquet:" + testParquet);
+        assertEquals(0, parquet.exitCode(), parquet.err());
+
+        Path csvRun = tmp.resolve("csv-run");
+        CliRunner csv = train(csvRun, "--dataset", "csv:" + trainCsv, "--test-dataset", "csv:" + testCsv,
+                "--feature-cols", "px*");
+        assertEquals(0, csv.exitCode(), csv.err());
+
+        float[] expected = params(idxRun);
+        assertArrayEquals(expected, params(parquetRun), "parquet run = IDX run, bit for bit");
+        assertArrayEquals(expected, params(csvRun), "csv run = IDX run, bit for bit");
+
+        String runJson = Files.readString(parquetRun.resolve("run.json"));
+        assertTrue(runJson.contains("\"train_size\" : 6000") || runJson.contains("\"train_size\":6000"), runJson);
+        assertTrue(runJson.contains("test_accuracy"), "the parquet test set was evaluated");
+    }
+
+    private static void assertOneLine(CliRunner r, Path out, String... fragments) {
+        assertEquals(Main.EXIT_FAILURE, r.exitCode(), r.err());
+        assertFalse(r.showsStackTrace(), r.err());
+        assertEquals(1, r.err().strip().lines().count(), "one line: " + r.err());
+        for (String f : fragments) {
+            assertTrue(r.err().contains(f), "expected '" + f + "' in: " + r.err());
+        }
+        assertFalse(Files.exists(out.resolve("run.json")), "no run may be written on bad input");
+    }
+
+    @Test
+    void missingColumnIsOneLine() {
+        Path out = tmp.resolve("missing-column");
+        assertOneLine(train(out, "--dataset", "parquet:" + trainParquet, "--label-col", "digit"), out,
+                "data error", trainParquet.toString(), "label column 'digit' not found", "available columns: label, features");
+    }
+
+    @Test
+    void labelsOutOfRangeAreOneLine() {
+        Path out = tmp.resolve("labels-out-of-range");
+        assertOneLine(train(out, "--dataset", "csv:" + trainCsv, "--classes", "5"), out,
+                "data error", trainCsv.toString(), "label column 'label' has values in [0, 9], outside [0, 5)");
+    }
+}
