@@ -14,7 +14,7 @@ import java.util.stream.Collectors;
  * @param policy       {@link Policy#HALT}: stop and keep the last good parameters;
  *                     {@link Policy#ROLLBACK}: restore the last good state, scale the learning rate by
  *                     {@code lrBackoff} and continue, at most {@code maxRollbacks} times
- * @param lossFactor   blow-up threshold as a multiple of the smoothed minimum (> 1)
+ * @param lossFactor   blow-up threshold as a multiple of the smoothed minimum (> 1; +∞ = only NaN/Inf count)
  * @param maxRollbacks rollbacks allowed before halting (≥ 0)
  * @param lrBackoff    factor applied to the learning rate at each rollback, in (0, 1)
  */
@@ -39,8 +39,8 @@ public record DivergenceConfig(Policy policy, double lossFactor, int maxRollback
         if (policy == null) {
             throw new ConfigException("divergence policy must be set");
         }
-        if (!(lossFactor > 1) || Double.isInfinite(lossFactor)) {
-            throw new ConfigException("divergenceFactor must be a finite number > 1 (got " + lossFactor + ")");
+        if (!(lossFactor > 1)) {
+            throw new ConfigException("divergenceFactor must be > 1 (got " + lossFactor + "; Infinity = NaN/Inf checks only)");
         }
         if (maxRollbacks < 0) {
             throw new ConfigException("maxRollbacks must not be negative (got " + maxRollbacks + ")");
@@ -53,6 +53,11 @@ public record DivergenceConfig(Policy policy, double lossFactor, int maxRollback
     /** Halt at the first divergence; blow-up factor 3. */
     public static DivergenceConfig halt() {
         return new DivergenceConfig(Policy.HALT, 3.0, 0, 0.5);
+    }
+
+    /** Halt only on NaN/Inf loss or gradient: no blow-up threshold (e.g. for exactness tests). */
+    public static DivergenceConfig nonFiniteOnly() {
+        return new DivergenceConfig(Policy.HALT, Double.POSITIVE_INFINITY, 0, 0.5);
     }
 
     public DivergenceConfig withPolicy(Policy v) { return new DivergenceConfig(v, lossFactor, maxRollbacks, lrBackoff); }

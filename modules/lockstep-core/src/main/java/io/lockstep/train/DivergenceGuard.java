@@ -9,7 +9,8 @@ import java.util.Optional;
  * The smoothed loss is an EMA with decay 0.9 of the accepted steps' losses. Immutable: {@link #accept}
  * returns the guard's next state, so rolling back to an earlier step restores its guard too.
  */
-public final class DivergenceGuard {
+public final class DivergenceGuard implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
     private static final double SMOOTHING = 0.9;
 
     private final double lossFactor;

@@ -35,4 +35,15 @@ public final class EarlyStopping {
     public double best() {
         return best;
     }
+
+    /** Evaluations since the last improvement. */
+    public int sinceBest() {
+        return sinceBest;
+    }
+
+    /** Restores the progress of a checkpointed run. */
+    public void restore(double best, int sinceBest) {
+        this.best = best;
+        this.sinceBest = sinceBest;
+    }
 }

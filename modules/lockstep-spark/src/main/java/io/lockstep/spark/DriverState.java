@@ -12,9 +12,11 @@ import io.lockstep.optim.ParameterUpdate;
 import io.lockstep.train.DivergenceGuard;
 import io.lockstep.train.EarlyStopping;
 import io.lockstep.train.GradientClipping;
+import io.lockstep.train.TrainingCheckpoint;
 import io.lockstep.train.UpdateRatios;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -54,6 +56,53 @@ final class DriverState {
         this.noise = new NoiseScaleEstimator(config.noiseEmaDecay());
         this.guard = DivergenceGuard.start(config.divergence());
         this.lastGood = snapshot(0);
+    }
+
+    /** Restores a checkpointed run's state; training continues at {@code checkpoint.nextStep()}. */
+    static DriverState resume(ModelAdapter model, TrainConfig config, TrainListener listener, TrainingCheckpoint c) {
+        DriverState s = new DriverState(model, config, listener);
+        if (c.params().length != model.numParams()) {
+            throw new IllegalArgumentException("checkpoint has " + c.params().length + " parameters, the model has "
+                    + model.numParams());
+        }
+        s.params = c.params().clone();
+        s.update.restore(c.optimizer());
+        s.noise = NoiseScaleEstimator.fromState(c.noise());
+        s.guard = c.guard();
+        s.lrFactor = c.lrFactor();
+        s.rollbacks = c.rollbacks();
+        s.stopping.restore(c.bestLoss(), c.sinceBest());
+        s.bestParams = c.bestParams() == null ? null : c.bestParams().clone();
+        s.stepsApplied = c.nextStep();
+        TrainingCheckpoint.LastGood g = c.lastGood();
+        boolean full = config.divergence().policy() == DivergenceConfig.Policy.ROLLBACK;
+        s.lastGood = g == null || (full && g.optimizer() == null) ? s.snapshot(c.nextStep())
+                : new Snapshot(g.step(), g.params().clone(), full ? g.optimizer() : null,
+                        full ? NoiseScaleEstimator.fromState(g.noise()) : null, g.guard());
+        return s;
+    }
+
+    /** Everything needed to continue at {@code nextStep} exactly as if the run had never stopped. */
+    TrainingCheckpoint export(long nextStep, Map<String, String> metadata) {
+        return new TrainingCheckpoint(nextStep, params.clone(), update.snapshot(), noise.state(), guard, lrFactor,
+                rollbacks, stopping.best(), stopping.sinceBest(), bestParams == null ? null : bestParams.clone(),
+                metadata, new TrainingCheckpoint.LastGood(lastGood.step(), lastGood.params().clone(), lastGood.optimizer(),
+                        lastGood.noise() == null ? null : lastGood.noise().state(), lastGood.guard()));
+    }
+
+    /** The step the next update will be (after a resume, the checkpoint's step). */
+    long nextStep() {
+        return stepsApplied;
+    }
+
+    /** True when every parameter is finite (a checkpoint is never written otherwise). */
+    boolean paramsFinite() {
+        for (float p : params) {
+            if (!Float.isFinite(p)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     float[] params() {

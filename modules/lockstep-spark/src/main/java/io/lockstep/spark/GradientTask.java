@@ -5,6 +5,7 @@ import io.lockstep.model.ModelAdapter;
 import io.lockstep.model.WorkerPool;
 import java.util.Iterator;
 import java.util.List;
+import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
 
@@ -19,11 +20,19 @@ final class GradientTask implements FlatMapFunction<Iterator<Shard>, TaskResult>
     private final ModelAdapter model;
     private final Broadcast<StepInput> input;
     private final int microBatch;
+    private final long step;
+    private final FaultInjection faults;
 
     GradientTask(ModelAdapter model, Broadcast<StepInput> input, int microBatch) {
+        this(model, input, microBatch, 0, FaultInjection.none());
+    }
+
+    GradientTask(ModelAdapter model, Broadcast<StepInput> input, int microBatch, long step, FaultInjection faults) {
         this.model = model;
         this.input = input;
         this.microBatch = microBatch;
+        this.step = step;
+        this.faults = faults;
     }
 
     @Override
@@ -32,6 +41,11 @@ final class GradientTask implements FlatMapFunction<Iterator<Shard>, TaskResult>
             return List.of(new TaskResult(GradientSum.empty(), 0.0)).iterator();
         }
         Shard shard = shards.next();
+        TaskContext ctx = TaskContext.get();
+        if (ctx != null && faults.shouldFail(step, shard.index, ctx.attemptNumber())) {
+            throw new IllegalStateException("injected failure of step " + step + ", partition " + shard.index
+                    + ", attempt " + ctx.attemptNumber());
+        }
         StepInput in = input.value();
         int[] rows = in.rows()[shard.index];
         long start = System.nanoTime();

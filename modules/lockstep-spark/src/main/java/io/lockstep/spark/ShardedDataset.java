@@ -98,7 +98,9 @@ public final class ShardedDataset {
                         assemble(rows, p, bounds[p], bounds[p + 1], numFeatures, numClasses, name)).iterator(), false)
                 .setName("lockstep shards of " + name)
                 .persist(StorageLevel.MEMORY_ONLY());
+        long T0 = System.nanoTime();
         shards.count();
+        System.err.printf("TIMING shard %.2f s%n", (System.nanoTime() - T0) / 1e9);
         return new ShardedDataset(shards, bounds, size, numFeatures, numClasses);
     }
 

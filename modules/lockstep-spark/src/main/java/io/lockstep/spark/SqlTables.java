@@ -1,9 +1,11 @@
 package io.lockstep.spark;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.array_contains;
+import static org.apache.spark.sql.functions.array_max;
+import static org.apache.spark.sql.functions.array_min;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.input_file_block_start;
 import static org.apache.spark.sql.functions.input_file_name;
 import static org.apache.spark.sql.functions.isnan;
@@ -95,6 +97,7 @@ public final class SqlTables {
      */
     public static IndexedExamples read(SparkSession spark, TableSpec spec) {
         String path = spec.path();
+        long T0 = System.nanoTime();
         checkExists(spark, path);
         boolean csv = spec.format() == TableSpec.Format.CSV;
         Dataset<Row> table;
@@ -114,6 +117,7 @@ public final class SqlTables {
             sel = Selection.resolve(path, table.schema(), spec);
         }
         sel.checkTypes(path, table.schema());
+        System.err.printf("TIMING open %.2f s%n", (System.nanoTime() - T0) / 1e9);
 
         Column features = sel.array != null
                 ? col(quote(sel.array)).cast(DataTypes.createArrayType(DataTypes.FloatType, true))
@@ -124,6 +128,7 @@ public final class SqlTables {
                 features.as(FEATURES), input_file_name().as(FILE), input_file_block_start().as(START));
         Stats stats = guard(path, "read", () -> Stats.of(withBlocks));
         Map<Block, long[]> blocks = stats.blocks();
+        System.err.printf("TIMING stats %.2f s%n", (System.nanoTime() - T0) / 1e9);
         new Checker(path, spec, sel, table, withBlocks, stats, blocks, csv).check();
 
         JavaRDD<LabeledRow> rdd = guard(path, "plan", () -> withBlocks.as(Encoders.bean(LabeledRow.class)).javaRDD());
@@ -322,6 +327,19 @@ public final class SqlTables {
     // ---------------------------------------------------------------------------------------------
     // The validating aggregation
 
+    /**
+     * True for a non-null float array holding a null, NaN or ±Infinity. Built from code-generated
+     * array functions (a lambda such as {@code exists} would be interpreted element by element):
+     * {@code array_contains(a, NaN)} is true with a NaN (NaN equals NaN here), null when there is no
+     * NaN but a null element, else false.
+     */
+    private static Column nonFinite(Column array) {
+        Column nanOrNull = coalesce(array_contains(array, Float.NaN), lit(true));
+        Column infinite = array_max(array).equalTo(Float.POSITIVE_INFINITY)
+                .or(array_min(array).equalTo(Float.NEGATIVE_INFINITY));
+        return when(array.isNotNull(), nanOrNull.or(coalesce(infinite, lit(false)))).otherwise(false);
+    }
+
     /** Totals of the one validating pass, plus the row count of every file block. */
     private static final class Stats {
         long rows;
@@ -339,7 +357,7 @@ public final class SqlTables {
         static Stats of(Dataset<Row> rows) {
             Column label = col(LABEL);
             Column features = col(FEATURES);
-            Column bad = expr("exists(" + FEATURES + ", x -> x IS NULL OR isnan(x) OR abs(x) = CAST('Infinity' AS FLOAT))");
+            Column bad = nonFinite(features);
             Column length = when(features.isNotNull(), size(features));
             List<Row> parts = rows.groupBy(col(FILE), col(START)).agg(
                     count(lit(1)),
@@ -425,8 +443,7 @@ public final class SqlTables {
                     fail(feat + " is null", stats.featuresNull, rows, features.isNull());
                 }
                 if (stats.featuresBad > 0) {
-                    fail(feat + " contains null, NaN or infinite values", stats.featuresBad, rows,
-                            expr("exists(" + FEATURES + ", x -> x IS NULL OR isnan(x) OR abs(x) = CAST('Infinity' AS FLOAT))"));
+                    fail(feat + " contains null, NaN or infinite values", stats.featuresBad, rows, nonFinite(features));
                 }
                 if (stats.minLength != stats.maxLength) {
                     long where = firstRow(rows, size(features).equalTo(stats.minLength));

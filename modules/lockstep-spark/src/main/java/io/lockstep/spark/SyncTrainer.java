@@ -32,11 +32,22 @@ public final class SyncTrainer {
     private final JavaSparkContext sc;
     private final ModelAdapter model;
     private final TrainConfig config;
+    private final FaultInjection faults;
 
     public SyncTrainer(JavaSparkContext sc, ModelAdapter model, TrainConfig config) {
+        this(sc, model, config, FaultInjection.none());
+    }
+
+    private SyncTrainer(JavaSparkContext sc, ModelAdapter model, TrainConfig config, FaultInjection faults) {
         this.sc = sc;
         this.model = model;
         this.config = config;
+        this.faults = faults;
+    }
+
+    /** A trainer whose gradient tasks fail on purpose as {@code f} says (for fault-tolerance tests). */
+    public SyncTrainer withFaultInjection(FaultInjection f) {
+        return new SyncTrainer(sc, model, config, f);
     }
 
     /** Trains on {@code train} without evaluations. */
@@ -51,6 +62,15 @@ public final class SyncTrainer {
      * @throws IllegalArgumentException if the data does not fit the model or the configuration
      */
     public TrainResult fit(ShardedDataset train, EvalSets evalSets, TrainListener listener) {
+        return fit(train, evalSets, listener, Checkpointing.none());
+    }
+
+    /**
+     * Like {@link #fit(ShardedDataset, EvalSets, TrainListener)}, saving checkpoints as
+     * {@code checkpointing} says and, if it carries one, resuming from its checkpoint: the remaining
+     * steps, metrics and result are then identical to those of an uninterrupted run.
+     */
+    public TrainResult fit(ShardedDataset train, EvalSets evalSets, TrainListener listener, Checkpointing checkpointing) {
         checkData(train, "training");
         evalSets.asMap().forEach((name, data) -> checkData(data, name));
         if (config.earlyStoppingPatience() > 0 && !evalSets.has(EvalSets.VALIDATION)) {
@@ -62,8 +82,13 @@ public final class SyncTrainer {
         listener.onStart(new TrainPlan(train.size(), config.globalBatch(), train.numPartitions(), config.microBatch(),
                 batches.stepsPerEpoch(), totalSteps, model.numParams(), config.peakLr(), schedule.describe()));
 
-        DriverState state = new DriverState(model, config, listener);
-        long step = 0;
+        DriverState state = checkpointing.resume() == null ? new DriverState(model, config, listener)
+                : DriverState.resume(model, config, listener, checkpointing.resume());
+        long step = state.nextStep();
+        if (step > totalSteps) {
+            throw new IllegalArgumentException("the checkpoint is at step " + step + ", beyond the run's " + totalSteps
+                    + " total steps; give a larger total to extend the run");
+        }
         while (step < totalSteps) {
             long start = System.nanoTime();
             int epoch = batches.epochOf(step);
@@ -85,6 +110,9 @@ public final class SyncTrainer {
                     return state.result(TrainResult.Outcome.EARLY_STOPPED);
                 }
             }
+            if (checkpointing.due(step, totalSteps)) {
+                saveCheckpoint(checkpointing, state, step);
+            }
         }
         return state.result(TrainResult.Outcome.COMPLETED);
     }
@@ -100,7 +128,7 @@ public final class SyncTrainer {
         try {
             sc.setJobDescription("lockstep step " + step + " (B=" + batch.length + ", P=" + train.numPartitions() + ")");
             List<TaskResult> results = train.shards()
-                    .mapPartitions(new GradientTask(model, input, config.microBatch())).collect();
+                    .mapPartitions(new GradientTask(model, input, config.microBatch(), step, faults)).collect();
             long t2 = System.nanoTime();
             GradientAccumulator total = new GradientAccumulator(model.numParams());
             double slowestTask = 0;
@@ -114,6 +142,18 @@ public final class SyncTrainer {
                     new StepTimings(millis(t0, t1), millis(t1, t2), slowestTask, millis(t2, System.nanoTime()), 0));
         } finally {
             input.destroy();
+        }
+    }
+
+    private static void saveCheckpoint(Checkpointing c, DriverState state, long nextStep) {
+        if (!state.paramsFinite()) {
+            return; // never checkpoint NaN/Inf parameters; the next step's guard reports the divergence
+        }
+        try {
+            c.store().save(state.export(nextStep, c.metadata()));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot write a checkpoint to " + c.store().location() + ": "
+                    + e.getMessage(), e);
         }
     }
 

@@ -38,6 +38,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class DivergenceGuardTrainerTest {
     private static final long SEED = 7;
+    /** For the tests that are not about divergence: independent of the guard's default threshold. */
+    private static final DivergenceConfig NAN_ONLY = DivergenceConfig.halt().withLossFactor(1e9);
 
     private static JavaSparkContext sc;
     private static Dataset data;
@@ -162,7 +164,7 @@ class DivergenceGuardTrainerTest {
         ShardedDataset validation = ShardedDataset.distribute(sc, split.validation(), 2);
         try {
             TrainConfig config = TrainConfig.builder().globalBatch(20).workers(2).epochs(30).lr(0.05)
-                    .optimizer(OptimizerConfig.adam()).earlyStoppingPatience(1).seed(SEED).build();
+                    .optimizer(OptimizerConfig.adam()).earlyStoppingPatience(1).divergence(NAN_ONLY).seed(SEED).build();
             Recorder rec = new Recorder();
             SyncTrainer trainer = new SyncTrainer(sc, model, config);
             TrainResult result = trainer.fit(train, EvalSets.none().with(EvalSets.VALIDATION, validation), rec);
@@ -196,7 +198,7 @@ class DivergenceGuardTrainerTest {
     @Test
     void noiseScaleIsDefinedWithSeveralWorkersAndNaNWithOne() {
         TrainConfig config = TrainConfig.builder().globalBatch(32).workers(4).steps(10).lr(0.01)
-                .optimizer(OptimizerConfig.adam()).seed(SEED).build();
+                .optimizer(OptimizerConfig.adam()).divergence(NAN_ONLY).seed(SEED).build();
         ShardedDataset shards4 = ShardedDataset.distribute(sc, data, 4);
         ShardedDataset shards1 = ShardedDataset.distribute(sc, data, 1);
         try {
@@ -204,6 +206,7 @@ class DivergenceGuardTrainerTest {
             new SyncTrainer(sc, model, config).fit(shards4, four);
             double bSimple = four.steps.get(four.steps.size() - 1).stats().noise().bSimple();
             System.out.printf("noise scale P=4 B=32 after 10 steps: B_simple %.3g%n", bSimple);
+            assertEquals(10, four.steps.size());
             assertTrue(Double.isFinite(bSimple) && bSimple > 0, "B_simple " + bSimple);
 
             Recorder one = new Recorder();

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.lockstep.config.DivergenceConfig;
 import io.lockstep.config.TrainConfig;
 import io.lockstep.data.BatchPlan;
 import io.lockstep.data.Dataset;
@@ -237,7 +238,7 @@ class ShardedDatasetTest {
             assertTrue(partials.get(emptyPartition).isEmpty(), "partition " + emptyPartition + " had nothing to do");
             assertEquals(globalBatch, partials.stream().mapToLong(GradientSum::count).sum());
 
-            TrainConfig config = TrainConfig.builder().globalBatch(globalBatch).workers(partitions).steps(steps)
+            TrainConfig config = TrainConfig.builder().divergence(DivergenceConfig.nonFiniteOnly()).globalBatch(globalBatch).workers(partitions).steps(steps)
                     .lr(0.1).optimizer(OptimizerConfig.sgd()).seed(seed).build();
             SyncTrainer trainer = new SyncTrainer(sc, model, config);
             TrainResult distributed = trainer.fit(sharded, TrainListener.NONE);

@@ -53,6 +53,28 @@ final class RunRecorder implements TrainListener, AutoCloseable {
         return new RunRecorder(dir, w);
     }
 
+    /** Reopens an existing run directory to continue it: metrics.jsonl is appended to, never truncated. */
+    static RunRecorder append(Path dir, long fromStep) throws IOException {
+        if (!Files.exists(dir.resolve(RUN_JSON))) {
+            throw new io.lockstep.app.UsageException("--resume " + dir + " is not a run directory (no " + RUN_JSON + ")");
+        }
+        BufferedWriter w = Files.newBufferedWriter(dir.resolve(METRICS), StandardCharsets.UTF_8,
+                StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        RunRecorder r = new RunRecorder(dir, w);
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("type", "resume");
+        line.put("from_step", fromStep);
+        line.put("time", java.time.Instant.now().toString());
+        r.write(line);
+        return r;
+    }
+
+    /** Reads a run directory's run.json. */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> readRunJson(Path dir) throws IOException {
+        return JSON.readValue(dir.resolve(RUN_JSON).toFile(), LinkedHashMap.class);
+    }
+
     Path dir() { return dir; }
 
     Path modelFile() { return dir.resolve(MODEL); }

@@ -8,7 +8,11 @@ import io.lockstep.data.HoldOut;
 import io.lockstep.metrics.DivergenceEvent;
 import io.lockstep.model.ModelAdapter;
 import io.lockstep.model.Models;
+import io.lockstep.train.TrainingCheckpoint;
+import io.lockstep.spark.Checkpointing;
 import io.lockstep.spark.EvalSets;
+import io.lockstep.spark.FaultInjection;
+import io.lockstep.spark.HadoopCheckpointStore;
 import io.lockstep.spark.IndexedExamples;
 import io.lockstep.spark.ShardedDataset;
 import io.lockstep.spark.SparkDefaults;
@@ -89,18 +93,105 @@ public final class TrainCommand implements Callable<Integer> {
             description = "Show a progress bar. Default: ${DEFAULT-VALUE}.")
     boolean progress;
 
+    @Option(names = "--checkpoint-every", paramLabel = "N", defaultValue = "0",
+            description = "Save a checkpoint (parameters, optimizer state, step, guard and noise state, config) every N "
+                    + "steps and at the end; 0 = never. Default: ${DEFAULT-VALUE}.")
+    long checkpointEvery;
+
+    @Option(names = "--checkpoint-dir", paramLabel = "URI",
+            description = "Hadoop FileSystem URI for checkpoints (file://, hdfs://, s3a://...). Default: <out>/checkpoints.")
+    String checkpointDir;
+
+    @Option(names = "--resume", paramLabel = "DIR",
+            description = "Continue the run in DIR from its newest checkpoint, exactly as if it had not stopped; "
+                    + "--steps/--epochs set a new total (to extend a finished run).")
+    Path resume;
+
+    @Option(names = "--inject-task-failures", paramLabel = "STEP:PARTITION[,...]", hidden = true,
+            description = "Testing only: fail the first attempt of these gradient tasks.")
+    String injectFailures;
+
+    /** The previous run.json when resuming. */
+    private Map<String, Object> previousRun;
+
     private final PrintStream console = System.out;
+    private List<String> recordedArgs = List.of();
 
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
+        if (resume != null) {
+            TrainCommand cmd = resumed();
+            return cmd.run(cmd.recordedArgs);
+        }
+        return run(originalArgs());
+    }
+
+    private List<String> originalArgs() {
+        return spec == null ? List.of() : spec.commandLine().getParseResult().originalArgs();
+    }
+
+    /** A command rebuilt from the resumed run's recorded arguments, with this command's overrides. */
+    @SuppressWarnings("unchecked")
+    private TrainCommand resumed() throws java.io.IOException {
+        Map<String, Object> prev = RunRecorder.readRunJson(resume);
+        Object args = prev.get("args");
+        if (!(args instanceof List<?>)) {
+            throw new UsageException("--resume " + resume + ": run.json has no recorded arguments");
+        }
+        List<String> recorded = new ArrayList<>((List<String>) args);
+        if (steps != null || epochs != null) {
+            dropOption(recorded, "--steps");
+            dropOption(recorded, "--epochs");
+            recorded.addAll(steps != null ? List.of("--steps", String.valueOf(steps)) : List.of("--epochs", String.valueOf(epochs)));
+        }
+        TrainCommand cmd = new TrainCommand();
+        picocli.CommandLine cli = new picocli.CommandLine(cmd);
+        if (spec != null) {
+            cli.setErr(spec.commandLine().getErr());
+            cli.setOut(spec.commandLine().getOut());
+        }
+        cli.parseArgs(recorded.toArray(String[]::new));
+        cmd.recordedArgs = recorded;
+        cmd.previousRun = prev;
+        cmd.out = resume;
+        cmd.progress = progress;
+        if (master != null) {
+            cmd.master = master;
+        }
+        if (steps != null || epochs != null) {
+            cmd.steps = steps;
+            cmd.epochs = epochs;
+        }
+        if (cmd.workers == null) {
+            cmd.workers = ((Number) ((Map<String, Object>) prev.get("derived")).get("workers")).intValue();
+        }
+        return cmd;
+    }
+
+    /** Removes "--name value" and "--name=value" from a recorded argument list. */
+    private static void dropOption(List<String> args, String name) {
+        for (int i = args.size() - 1; i >= 0; i--) {
+            if (args.get(i).equals(name)) {
+                args.remove(i);
+                if (i < args.size()) {
+                    args.remove(i);
+                }
+            } else if (args.get(i).startsWith(name + "=")) {
+                args.remove(i);
+            }
+        }
+    }
+
+    private Integer run(List<String> args) throws Exception {
         config(workers == null ? 1 : workers, Integer.MAX_VALUE);
         Path outDir = out != null ? out : Path.of("runs", "run-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-        if (Files.exists(outDir.resolve(RunRecorder.RUN_JSON))) {
+        if (previousRun == null && Files.exists(outDir.resolve(RunRecorder.RUN_JSON))) {
             throw new UsageException("--out " + outDir + " already contains a run (run.json); choose another directory");
         }
+        this.recordedArgs = args;
         if (data.isTable()) {
             return trainOnTables(outDir);
         }
@@ -193,6 +284,42 @@ public final class TrainCommand implements Callable<Integer> {
             }
             return report(result, seconds, recorder, config);
         }
+    }
+
+    private Checkpointing checkpointing(JavaSparkContext sc, Path outDir, Map<String, Object> run) throws java.io.IOException {
+        if (checkpointEvery < 0) {
+            throw new UsageException("--checkpoint-every must not be negative (got " + checkpointEvery + ")");
+        }
+        boolean wanted = checkpointEvery > 0 || checkpointDir != null || previousRun != null;
+        if (!wanted) {
+            return Checkpointing.none();
+        }
+        String uri = checkpointDir != null ? checkpointDir : outDir.toAbsolutePath().resolve("checkpoints").toUri().toString();
+        HadoopCheckpointStore store = new HadoopCheckpointStore(uri, sc.hadoopConfiguration());
+        run.put("checkpoint_dir", uri);
+        TrainingCheckpoint from = null;
+        if (previousRun != null) {
+            from = store.latest().orElseThrow(() -> new UsageException("--resume " + resume + ": no complete checkpoint in "
+                    + uri + " (was the run started with --checkpoint-every?)"));
+        }
+        return new Checkpointing(store, checkpointEvery, from, Map.of("run", String.valueOf(outDir)));
+    }
+
+    private FaultInjection faults() {
+        if (injectFailures == null || injectFailures.isBlank()) {
+            return FaultInjection.none();
+        }
+        java.util.Set<Long> failSteps = new java.util.HashSet<>();
+        java.util.Set<Integer> partitions = new java.util.HashSet<>();
+        for (String item : injectFailures.split(",")) {
+            String[] sp = item.trim().split(":");
+            if (sp.length != 2) {
+                throw new UsageException("--inject-task-failures expects STEP:PARTITION[,...] (got '" + item + "')");
+            }
+            failSteps.add(Long.parseLong(sp[0]));
+            partitions.add(Integer.parseInt(sp[1]));
+        }
+        return new FaultInjection(failSteps, partitions);
     }
 
     private TrainConfig config(int p, int stepsPerEpoch) {

@@ -1,0 +1,128 @@
+#!/usr/bin/env bash
+# Submits Lockstep to a Spark cluster with spark-submit semantics (client deploy mode: the driver runs
+# here), without needing a Spark distribution:
+#
+#   deploy/submit.sh MASTER_URL [spark-submit options...] train [train options...]
+#
+#   MASTER_URL   spark://HOST:PORT (standalone), yarn (with HADOOP_CONF_DIR), local[N], ...
+#   options between MASTER_URL and the subcommand (train|data|help) go to spark-submit, e.g.
+#   --conf spark.executor.memory=4g; everything from the subcommand on goes to Lockstep.
+#
+# Builds the shaded app jar if it is missing, runs org.apache.spark.deploy.SparkSubmit from
+# "$SPARK_HOME/jars/*" (SPARK_HOME defaults to the Maven-built deploy/standalone/.spark-home, made if
+# missing) with the JVM flags Spark needs on Java 17. Exit code = the application's exit code.
+#
+# Environment (all optional):
+#   LOCKSTEP_SPARK_SECRET_FILE / LOCKSTEP_SPARK_SECRET   shared secret for spark.authenticate (passed in a
+#                              temporary 0600 properties file, deleted on exit; never on a command line)
+#   LOCKSTEP_SPARK_CRYPTO=1    also spark.network.crypto.enabled=true
+#   LOCKSTEP_DRIVER_MEMORY     driver heap (default 2g; the driver is this JVM)
+#   LOCKSTEP_EXECUTOR_MEMORY   sets spark.executor.memory (default: Spark's, 1g)
+#   LOCKSTEP_JAVA_OPTS         extra JVM options for the driver
+#   SPARK_HOME, SPARK_CONF_DIR, HADOOP_CONF_DIR, YARN_CONF_DIR   as for spark-submit
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$HERE/.." && pwd)"
+VERSION="0.1.0-SNAPSHOT"
+APP_JAR="$ROOT/modules/lockstep-app/target/lockstep-app-$VERSION-shaded.jar"
+
+die() { echo "submit: $*" >&2; exit 2; }
+
+[ $# -ge 2 ] || die "usage: submit.sh MASTER_URL [spark-submit options...] train [train options...]"
+MASTER="$1"; shift
+SUBMIT_OPTS=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    train|data|help) break ;;
+    --) shift; break ;;
+    *) SUBMIT_OPTS+=("$1"); shift ;;
+  esac
+done
+[ $# -gt 0 ] || die "no Lockstep subcommand (train, data, help) after the spark-submit options"
+
+command -v java >/dev/null || [ -n "${JAVA_HOME:-}" ] || die "java not found: install a Java 17 JDK"
+JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+
+if [ ! -f "$APP_JAR" ]; then
+  command -v mvn >/dev/null || die "mvn not found: install Apache Maven to build Lockstep"
+  echo "submit: building the shaded jar (mvn package, about a minute the first time)..." >&2
+  (cd "$ROOT" && mvn -B -q -Dmaven.test.skip=true package -pl modules/lockstep-app -am) >&2 \
+    || { echo "submit: build failed (run 'mvn -DskipTests package' to see why)" >&2; exit 1; }
+fi
+
+if [ -z "${SPARK_HOME:-}" ] || [ ! -d "$SPARK_HOME/jars" ]; then
+  SPARK_HOME="$("$HERE/standalone/make-spark-home.sh" | tail -1)" || { echo "submit: could not make SPARK_HOME" >&2; exit 1; }
+fi
+export SPARK_HOME
+if [ -z "${SPARK_SCALA_VERSION:-}" ]; then
+  core="$(ls "$SPARK_HOME"/jars/spark-core_*.jar 2>/dev/null | head -1)"
+  [ -n "$core" ] && export SPARK_SCALA_VERSION="$(basename "$core" | sed 's/^spark-core_\([0-9.]*\)-.*/\1/')"
+fi
+# A driver for a cluster on this machine (or local mode) binds to loopback only; for a remote cluster
+# the driver must be reachable from the executors, so Spark's own address choice (or SPARK_LOCAL_IP) applies.
+LOOPBACK=0
+case "$MASTER" in
+  spark://127.0.0.1:*|spark://localhost:*|local|local\[*) LOOPBACK=1; export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}" ;;
+esac
+export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
+
+# Classpath as bin/spark-class builds it: conf dir, the jars, Hadoop/YARN client configuration.
+CONF_DIR="${SPARK_CONF_DIR:-$SPARK_HOME/conf}"
+CP="$CONF_DIR/:$SPARK_HOME/jars/*"
+[ -z "${HADOOP_CONF_DIR:-}" ] || CP="$CP:$HADOOP_CONF_DIR"
+[ -z "${YARN_CONF_DIR:-}" ] || CP="$CP:$YARN_CONF_DIR"
+
+LOG_OPTS=()
+if [ ! -f "$CONF_DIR/log4j2.properties" ]; then
+  LOG_OPTS=("-Dlog4j2.configurationFile=$HERE/log4j2-driver.properties")
+fi
+
+# Security: the secret goes into a private temporary properties file, never onto a command line.
+PROPS=()
+PROPS_FILE=""
+CHILD=""
+cleanup() {
+  if [ -n "$CHILD" ] && kill -0 "$CHILD" 2>/dev/null; then kill -TERM "$CHILD" 2>/dev/null; wait "$CHILD" 2>/dev/null; fi
+  [ -z "$PROPS_FILE" ] || rm -f "$PROPS_FILE"
+}
+trap cleanup EXIT
+trap 'exit 143' TERM
+trap 'exit 130' INT
+secret=""
+if [ -n "${LOCKSTEP_SPARK_SECRET_FILE:-}" ]; then
+  [ -r "$LOCKSTEP_SPARK_SECRET_FILE" ] || { echo "submit: LOCKSTEP_SPARK_SECRET_FILE: cannot read $LOCKSTEP_SPARK_SECRET_FILE" >&2; exit 2; }
+  secret="$(cat "$LOCKSTEP_SPARK_SECRET_FILE")"
+  [ -n "$secret" ] || die "LOCKSTEP_SPARK_SECRET_FILE: $LOCKSTEP_SPARK_SECRET_FILE is empty"
+elif [ -n "${LOCKSTEP_SPARK_SECRET:-}" ]; then
+  secret="$LOCKSTEP_SPARK_SECRET"
+fi
+if [ -n "$secret" ]; then
+  case "$secret" in *$'\n'*) die "the Spark secret must be a single line";; esac
+  PROPS_FILE="$(umask 077 && mktemp "${TMPDIR:-/tmp}/lockstep-submit.XXXXXX")"
+  {
+    # --properties-file replaces spark-defaults.conf, so carry its settings over.
+    if [ -f "$CONF_DIR/spark-defaults.conf" ]; then cat "$CONF_DIR/spark-defaults.conf"; echo; fi
+    echo "spark.authenticate=true"
+    printf 'spark.authenticate.secret=%s\n' "${secret//\\/\\\\}"
+    if [ "${LOCKSTEP_SPARK_CRYPTO:-0}" = "1" ]; then echo "spark.network.crypto.enabled=true"; fi
+  } > "$PROPS_FILE"
+  PROPS=(--properties-file "$PROPS_FILE")
+fi
+unset secret
+
+DEFAULT_CONFS=(--conf spark.executor.cores=1)
+[ "$LOOPBACK" = 0 ] || [ "$SPARK_LOCAL_IP" != 127.0.0.1 ] || DEFAULT_CONFS+=(--conf spark.driver.host=127.0.0.1)
+[ -z "${LOCKSTEP_EXECUTOR_MEMORY:-}" ] || DEFAULT_CONFS+=(--conf "spark.executor.memory=$LOCKSTEP_EXECUTOR_MEMORY")
+
+read -r -a JVM_FLAGS <<< "$("$ROOT/bin/lockstep-jvm-flags")"
+# shellcheck disable=SC2086
+"$JAVA" "${JVM_FLAGS[@]}" -Xmx"${LOCKSTEP_DRIVER_MEMORY:-2g}" "${LOG_OPTS[@]}" ${LOCKSTEP_JAVA_OPTS:-} -cp "$CP" \
+  org.apache.spark.deploy.SparkSubmit --master "$MASTER" --class io.lockstep.app.Main \
+  "${PROPS[@]}" "${DEFAULT_CONFS[@]}" "${SUBMIT_OPTS[@]}" "$APP_JAR" "$@" &
+CHILD=$!
+set +e
+wait "$CHILD"
+rc=$?
+CHILD=""
+exit $rc

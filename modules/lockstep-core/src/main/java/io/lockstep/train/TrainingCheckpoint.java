@@ -1,0 +1,97 @@
+package io.lockstep.train;
+
+import io.lockstep.noise.NoiseScaleEstimator;
+import io.lockstep.optim.ParameterUpdate;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InvalidClassException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.util.Map;
+
+/**
+ * Everything needed to continue a run exactly as if it had never stopped: the step to run next,
+ * parameters, optimizer state (incl. the previous learning rate for momentum correction), the
+ * noise-scale EMAs, the divergence guard and rollback factor, early-stopping progress, the best
+ * parameters so far, and the caller's metadata (e.g. the resolved configuration as JSON). The data
+ * order needs no state of its own: {@code BatchPlan} derives every batch from (N, B, seed, step).
+ *
+ * @param nextStep      0-based index of the first step still to run
+ * @param params        parameters before {@code nextStep}
+ * @param optimizer     optimizer state
+ * @param noise         noise-scale estimator state
+ * @param guard         divergence guard state
+ * @param lrFactor      rollback factor on the scheduled learning rate
+ * @param rollbacks     rollbacks so far
+ * @param bestLoss      best validation loss so far (+∞ if none)
+ * @param sinceBest     evaluations since the best
+ * @param bestParams    parameters at the best validation loss, or null
+ * @param metadata      caller's metadata (string keys and values)
+ * @param lastGood      the state the divergence guard falls back to if step {@code nextStep} diverges, or
+ *                      null (then the checkpoint itself is the fallback)
+ */
+public record TrainingCheckpoint(long nextStep, float[] params, ParameterUpdate.Snapshot optimizer,
+                                 NoiseScaleEstimator.State noise, DivergenceGuard guard, double lrFactor, int rollbacks,
+                                 double bestLoss, int sinceBest, float[] bestParams, Map<String, String> metadata,
+                                 LastGood lastGood)
+        implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private static final int FORMAT = 1;
+
+    /** A checkpoint without a separate last good state. */
+    public TrainingCheckpoint(long nextStep, float[] params, ParameterUpdate.Snapshot optimizer,
+                              NoiseScaleEstimator.State noise, DivergenceGuard guard, double lrFactor, int rollbacks,
+                              double bestLoss, int sinceBest, float[] bestParams, Map<String, String> metadata) {
+        this(nextStep, params, optimizer, noise, guard, lrFactor, rollbacks, bestLoss, sinceBest, bestParams, metadata,
+                null);
+    }
+
+    /**
+     * The trainer's rollback target at the checkpoint: the state before the update of {@code step}
+     * (normally {@code nextStep - 1}), whose loss was accepted. When the first step after a resume
+     * diverges, the uninterrupted run would roll back (or halt) to this state, not to the checkpoint,
+     * whose parameters are the ones that produced the bad loss.
+     *
+     * @param step      the step to continue from after falling back
+     * @param params    parameters before that step's update
+     * @param optimizer optimizer state then (null unless the divergence policy is rollback)
+     * @param noise     noise-estimator state then (null unless the divergence policy is rollback)
+     * @param guard     divergence guard then
+     */
+    public record LastGood(long step, float[] params, ParameterUpdate.Snapshot optimizer,
+                           NoiseScaleEstimator.State noise, DivergenceGuard guard) implements Serializable {
+        private static final long serialVersionUID = 1L;
+    }
+
+    /** Serializes the checkpoint (format version, then the Java-serialized record). */
+    public byte[] toBytes() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+            out.writeInt(FORMAT);
+            out.writeObject(this);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /**
+     * Reads a checkpoint written by {@link #toBytes()}.
+     *
+     * @throws IOException if the bytes are not a checkpoint of this format
+     */
+    public static TrainingCheckpoint fromBytes(byte[] data) throws IOException {
+        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(data))) {
+            int format = in.readInt();
+            if (format != FORMAT) {
+                throw new IOException("checkpoint format " + format + " is not supported (expected " + FORMAT + ")");
+            }
+            return (TrainingCheckpoint) in.readObject();
+        } catch (ClassNotFoundException | ClassCastException | InvalidClassException e) {
+            throw new IOException("not a Lockstep checkpoint: " + e.getMessage(), e);
+        }
+    }
+}

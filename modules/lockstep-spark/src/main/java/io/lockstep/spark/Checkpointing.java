@@ -1,0 +1,31 @@
+package io.lockstep.spark;
+
+import io.lockstep.train.CheckpointStore;
+import io.lockstep.train.TrainingCheckpoint;
+import java.util.Map;
+
+/**
+ * How a run checkpoints and where it resumes from.
+ *
+ * @param store    where checkpoints go (null = no checkpoints)
+ * @param every    save after every {@code every} steps and at the end (0 = only at the end)
+ * @param resume   the checkpoint to continue from, or null to start fresh
+ * @param metadata stored with every checkpoint (e.g. the resolved configuration)
+ */
+public record Checkpointing(CheckpointStore store, long every, TrainingCheckpoint resume, Map<String, String> metadata) {
+    public Checkpointing {
+        if (every < 0) {
+            throw new IllegalArgumentException("checkpoint interval must not be negative (got " + every + ")");
+        }
+        metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
+    }
+
+    /** No checkpoints, fresh start. */
+    public static Checkpointing none() {
+        return new Checkpointing(null, 0, null, Map.of());
+    }
+
+    boolean due(long stepsDone, long totalSteps) {
+        return store != null && (stepsDone == totalSteps || every > 0 && stepsDone % every == 0);
+    }
+}
