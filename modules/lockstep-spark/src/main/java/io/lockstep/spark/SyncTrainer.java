@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
+import scala.reflect.ClassTag$;
 
 /**
  * Exact synchronous data-parallel training. Each step: the driver picks the global batch (from
@@ -127,8 +128,9 @@ public final class SyncTrainer {
         long t1 = System.nanoTime();
         try {
             sc.setJobDescription("lockstep step " + step + " (B=" + batch.length + ", P=" + train.numPartitions() + ")");
-            List<TaskResult> results = train.shards()
-                    .mapPartitions(new GradientTask(model, input, config.microBatch(), step, faults)).collect();
+            TaskResult[] results = (TaskResult[]) sc.sc().runJob(train.shards().rdd(),
+                    new GradientJob(new GradientTask(model, input, config.microBatch(), step, faults)),
+                    ClassTag$.MODULE$.apply(TaskResult.class));
             long t2 = System.nanoTime();
             GradientAccumulator total = new GradientAccumulator(model.numParams());
             double slowestTask = 0;
