@@ -82,9 +82,14 @@ fi
 PROPS=()
 PROPS_FILE=""
 CHILD=""
+WORK=""
 cleanup() {
   if [ -n "$CHILD" ] && kill -0 "$CHILD" 2>/dev/null; then kill -TERM "$CHILD" 2>/dev/null; wait "$CHILD" 2>/dev/null; fi
   [ -z "$PROPS_FILE" ] || rm -f "$PROPS_FILE"
+  if [ -n "$WORK" ]; then
+    if [ -f "$WORK/timer.pid" ]; then kill "$(cat "$WORK/timer.pid")" 2>/dev/null; fi
+    rm -rf "$WORK"
+  fi
 }
 trap cleanup EXIT
 trap 'exit 143' TERM
@@ -109,20 +114,63 @@ if [ -n "$secret" ]; then
   } > "$PROPS_FILE"
   PROPS=(--properties-file "$PROPS_FILE")
 fi
-unset secret
+unset secret LOCKSTEP_SPARK_SECRET   # not inherited by the JVMs either
 
 DEFAULT_CONFS=(--conf spark.executor.cores=1)
 [ "$LOOPBACK" = 0 ] || [ "$SPARK_LOCAL_IP" != 127.0.0.1 ] || DEFAULT_CONFS+=(--conf spark.driver.host=127.0.0.1)
 [ -z "${LOCKSTEP_EXECUTOR_MEMORY:-}" ] || DEFAULT_CONFS+=(--conf "spark.executor.memory=$LOCKSTEP_EXECUTOR_MEMORY")
 
 read -r -a JVM_FLAGS <<< "$("$ROOT/bin/lockstep-jvm-flags")"
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/lockstep-submit-run.XXXXXX")"
+mkfifo "$WORK/stderr"
 # shellcheck disable=SC2086
 "$JAVA" "${JVM_FLAGS[@]}" -Xmx"${LOCKSTEP_DRIVER_MEMORY:-2g}" "${LOG_OPTS[@]}" ${LOCKSTEP_JAVA_OPTS:-} -cp "$CP" \
   org.apache.spark.deploy.SparkSubmit --master "$MASTER" --class io.lockstep.app.Main \
-  "${PROPS[@]}" "${DEFAULT_CONFS[@]}" "${SUBMIT_OPTS[@]}" "$APP_JAR" "$@" &
+  "${PROPS[@]}" "${DEFAULT_CONFS[@]}" "${SUBMIT_OPTS[@]}" "$APP_JAR" "$@" 2> "$WORK/stderr" &
 CHILD=$!
+
+# Watchdog on the driver's stderr (passed through unchanged). When Spark gives up on the application
+# (e.g. "All masters are unresponsive", the master removed it) the driver can hang while stopping
+# (seen with Spark 3.5.6: a broadcast racing the context's shutdown deadlocks); the application is
+# already dead, so the driver is stopped after LOCKSTEP_SUBMIT_DEAD_GRACE seconds (default 15) and the
+# exit code is 1. A master that demands authentication from a driver without the secret is reported
+# at the first refused connection instead of after Spark's three 20 s registration attempts.
+watch_stderr() {
+  local line reason=""
+  while IFS= read -r line || [ -n "$line" ]; do
+    printf '%s\n' "$line" >&2
+    [ -z "$reason" ] || continue
+    case "$line" in
+      *"maybe your client does not have SASL enabled"*)
+        reason="the cluster requires authentication (spark.authenticate) and this submission has no secret: set LOCKSTEP_SPARK_SECRET_FILE or LOCKSTEP_SPARK_SECRET"
+        grace=0 ;;
+      *"Application has been killed. Reason:"*)
+        reason="Spark gave up on the application (${line#*Reason: })"
+        grace="${LOCKSTEP_SUBMIT_DEAD_GRACE:-15}" ;;
+      *) continue ;;
+    esac
+    echo "$reason" > "$WORK/rejected"
+    (
+      # short sleeps only, so nothing lingers once this timer is cancelled
+      wait_alive() { local n=$(($1 * 5)); while [ $n -gt 0 ] && kill -0 "$CHILD" 2>/dev/null; do sleep 0.2; n=$((n - 1)); done; }
+      wait_alive "$grace"
+      kill -0 "$CHILD" 2>/dev/null || exit 0
+      echo "submit: $reason; stopping the driver (pid $CHILD)" >&2
+      kill -TERM "$CHILD" 2>/dev/null
+      wait_alive 10
+      kill -KILL "$CHILD" 2>/dev/null
+    ) &
+    echo $! > "$WORK/timer.pid"
+  done
+}
+watch_stderr < "$WORK/stderr" &
+WATCHER=$!
+
 set +e
 wait "$CHILD"
 rc=$?
 CHILD=""
+wait "$WATCHER"
+if [ -f "$WORK/timer.pid" ]; then kill "$(cat "$WORK/timer.pid")" 2>/dev/null; fi
+if [ -f "$WORK/rejected" ] && [ "$rc" != 0 ] && [ "$rc" -ge 128 ]; then rc=1; fi
 exit $rc

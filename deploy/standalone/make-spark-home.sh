@@ -19,6 +19,11 @@ die() { echo "make-spark-home: $*" >&2; exit 1; }
 mkdir -p "$DIR"
 DIR="$(cd "$DIR" && pwd)"
 MARKER="$DIR/.lockstep-spark-home"
+# Concurrent callers (parallel builds, test runs) wait for each other instead of racing on jars/.
+if command -v flock >/dev/null; then
+  exec 9>"$DIR/.lock"
+  flock 9
+fi
 
 # What the jar set depends on: the runtime module's pom and the Spark version pinned in the root pom.
 spark_version="$(sed -n 's:.*<spark.version>\(.*\)</spark.version>.*:\1:p' "$ROOT/pom.xml" | head -1)"

@@ -103,7 +103,7 @@ if [ -n "$secret" ]; then
   PROPS=(--properties-file "$PROPS_FILE")
   log "authentication on (spark.authenticate=true$([ "${LOCKSTEP_SPARK_CRYPTO:-0}" = "1" ] && echo ", spark.network.crypto.enabled=true"))"
 fi
-unset secret
+unset secret LOCKSTEP_SPARK_SECRET   # not inherited by the JVMs either
 
 STARTED=()
 cleanup_on_error() {

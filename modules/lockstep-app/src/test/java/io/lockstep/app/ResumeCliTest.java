@@ -15,6 +15,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -90,9 +93,19 @@ class ResumeCliTest {
     @Order(2)
     void retriedTaskFailuresDoNotChangeTheModel() throws IOException {
         Path run = tmp.resolve("faulty");
-        CliRunner r = train("--out", run.toString(), "--steps", "40", "--master", "local[2,4]",
-                "--inject-task-failures", "2:0,3:1");
+        FailedTasks.COUNT.set(0);
+        // the command's SparkConf reads spark.* system properties: count failed tasks with a listener
+        System.setProperty("spark.extraListeners", FailedTasks.class.getName());
+        CliRunner r;
+        try {
+            r = train("--out", run.toString(), "--steps", "40", "--master", "local[2,4]",
+                    "--inject-task-failures", "2:0,3:1");
+        } finally {
+            System.clearProperty("spark.extraListeners");
+        }
         assertEquals(0, r.exitCode(), r.err());
+        // stopping the context drained the listener bus
+        assertTrue(FailedTasks.COUNT.get() >= 2, "injected task failures seen by Spark: " + FailedTasks.COUNT.get());
         assertArrayEquals(params(full), params(run), "retried tasks must leave the model bit-identical");
     }
 
@@ -104,7 +117,9 @@ class ResumeCliTest {
         Files.copy(full.resolve("run.json"), run.resolve("run.json"));
         Files.copy(full.resolve("metrics.jsonl"), run.resolve("metrics.jsonl"));
         CliRunner r = CliRunner.run("train", "--resume", run.toString(), "--no-progress");
-        assertUsageError(r, "checkpoint");
+        assertUsageError(r, run.getFileName().toString());
+        assertTrue(r.err().replace(run.toString(), "").contains("checkpoint"), "says what is missing: " + r.err());
+        assertFalse(Files.exists(run.resolve("model.zip")), "nothing was trained");
     }
 
     @Test
@@ -118,6 +133,18 @@ class ResumeCliTest {
     }
 
     // ---------------------------------------------------------------------------------------------
+
+    /** Counts failed task attempts; registered through {@code spark.extraListeners}. */
+    public static final class FailedTasks extends SparkListener {
+        static final AtomicInteger COUNT = new AtomicInteger();
+
+        @Override
+        public void onTaskEnd(SparkListenerTaskEnd end) {
+            if (end.taskInfo().failed()) {
+                COUNT.incrementAndGet();
+            }
+        }
+    }
 
     private static void assertUsageError(CliRunner r, String fragment) {
         assertEquals(Main.EXIT_USAGE, r.exitCode(), r.err());

@@ -48,13 +48,10 @@ class SqlInputCliTest {
                 TrainCliErrorsTest.subset("train-labels-idx1-ubyte.gz"), 10);
         Dataset test = IdxReader.read(TrainCliErrorsTest.subset("t10k-images-idx3-ubyte.gz"),
                 TrainCliErrorsTest.subset("t10k-labels-idx1-ubyte.gz"), 10);
-        long T0 = System.nanoTime();
         trainCsv = writeCsv(train, tmp.resolve("train.csv"));
         testCsv = writeCsv(test, tmp.resolve("test.csv"));
-        System.err.printf("TIMING csv written %.2f s%n", (System.nanoTime() - T0) / 1e9);
         trainParquet = writeParquet(train, tmp.resolve("train.parquet"));
         testParquet = writeParquet(test, tmp.resolve("test.parquet"));
-        System.err.printf("TIMING parquet written %.2f s%n", (System.nanoTime() - T0) / 1e9);
     }
 
     /**
@@ -103,10 +100,6 @@ class SqlInputCliTest {
     }
 
     private static CliRunner train(Path out, String... data) {
-        long T0 = System.nanoTime();
-        try { return train0(out, data); } finally { System.err.printf("TIMING cli run %.2f s%n", (System.nanoTime() - T0) / 1e9); }
-    }
-    private static CliRunner train0(Path out, String... data) {
         List<String> args = new ArrayList<>(List.of("train", "--out", out.toString()));
         args.addAll(List.of(COMMON));
         args.addAll(List.of(data));

@@ -24,6 +24,11 @@ final class Shard implements Serializable {
         this.labels = labels;
     }
 
+    /** A shard from arrays already cut to the global range {@code [from, to)}. */
+    static Shard of(int index, int from, int to, float[] features, int[] labels) {
+        return new Shard(index, from, to, features, labels);
+    }
+
     static Shard cut(Dataset data, int index, int from, int to) {
         Dataset part = data.slice(from, to);
         return new Shard(index, from, to, part.features(), part.labels());

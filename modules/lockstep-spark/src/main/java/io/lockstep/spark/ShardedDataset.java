@@ -2,7 +2,6 @@ package io.lockstep.spark;
 
 import io.lockstep.data.DataException;
 import io.lockstep.data.Dataset;
-import java.lang.reflect.Constructor;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -98,9 +97,7 @@ public final class ShardedDataset {
                         assemble(rows, p, bounds[p], bounds[p + 1], numFeatures, numClasses, name)).iterator(), false)
                 .setName("lockstep shards of " + name)
                 .persist(StorageLevel.MEMORY_ONLY());
-        long T0 = System.nanoTime();
         shards.count();
-        System.err.printf("TIMING shard %.2f s%n", (System.nanoTime() - T0) / 1e9);
         return new ShardedDataset(shards, bounds, size, numFeatures, numClasses);
     }
 
@@ -146,23 +143,7 @@ public final class ShardedDataset {
             throw new IllegalStateException(name + ": partition " + index + " received " + count + " of the "
                     + n + " examples it owns; example " + (from + missing) + " is missing");
         }
-        return newShard(index, from, to, features, labels);
-    }
-
-    /**
-     * Shard only offers {@link Shard#cut} (a slice of an in-memory dataset); this builds one from
-     * arrays already cut to the partition's range.
-     * TODO: replace with a package-private factory on Shard.
-     */
-    private static Shard newShard(int index, int from, int to, float[] features, int[] labels) {
-        try {
-            Constructor<Shard> c = Shard.class.getDeclaredConstructor(int.class, int.class, int.class,
-                    float[].class, int[].class);
-            c.setAccessible(true);
-            return c.newInstance(index, from, to, features, labels);
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("cannot build a shard", e);
-        }
+        return Shard.of(index, from, to, features, labels);
     }
 
     public int size() { return size; }

@@ -65,7 +65,8 @@ import scala.Tuple2;
  * <p><b>Validation.</b> The same single aggregation yields row count, null/NaN/non-integral label
  * counts, label min/max, null and non-finite feature counts, and min/max feature-row length. The
  * first problem found becomes one {@link DataException} naming the path, the column and the problem,
- * before any training; only then does a further job locate the first offending row for the message.
+ * before any training; only then does a further job locate the first offending row for the message
+ * ("first at row i": the global index above, counting from 0).
  */
 public final class SqlTables {
     private static final int LISTED_COLUMNS = 12;
@@ -76,9 +77,13 @@ public final class SqlTables {
 
     private SqlTables() {}
 
-    /** The SparkSession on top of {@code sc} (created on first use, reusing the running context). */
+    /**
+     * The SparkSession on top of {@code sc} (created on first use). Bound to the context directly, as
+     * {@code new SQLContext(sc)} does: {@code builder().config(conf)} would log "Using an existing
+     * SparkContext" on every run.
+     */
     public static SparkSession session(JavaSparkContext sc) {
-        return SparkSession.builder().config(sc.getConf()).getOrCreate();
+        return SparkSession.builder().sparkContext(sc.sc()).getOrCreate();
     }
 
     /** See {@link #read(SparkSession, TableSpec)}. */
@@ -97,7 +102,6 @@ public final class SqlTables {
      */
     public static IndexedExamples read(SparkSession spark, TableSpec spec) {
         String path = spec.path();
-        long T0 = System.nanoTime();
         checkExists(spark, path);
         boolean csv = spec.format() == TableSpec.Format.CSV;
         Dataset<Row> table;
@@ -117,7 +121,6 @@ public final class SqlTables {
             sel = Selection.resolve(path, table.schema(), spec);
         }
         sel.checkTypes(path, table.schema());
-        System.err.printf("TIMING open %.2f s%n", (System.nanoTime() - T0) / 1e9);
 
         Column features = sel.array != null
                 ? col(quote(sel.array)).cast(DataTypes.createArrayType(DataTypes.FloatType, true))
@@ -128,7 +131,6 @@ public final class SqlTables {
                 features.as(FEATURES), input_file_name().as(FILE), input_file_block_start().as(START));
         Stats stats = guard(path, "read", () -> Stats.of(withBlocks));
         Map<Block, long[]> blocks = stats.blocks();
-        System.err.printf("TIMING stats %.2f s%n", (System.nanoTime() - T0) / 1e9);
         new Checker(path, spec, sel, table, withBlocks, stats, blocks, csv).check();
 
         JavaRDD<LabeledRow> rdd = guard(path, "plan", () -> withBlocks.as(Encoders.bean(LabeledRow.class)).javaRDD());

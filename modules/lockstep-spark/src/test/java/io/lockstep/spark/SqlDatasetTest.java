@@ -209,7 +209,7 @@ class SqlDatasetTest {
         long seed = 5;
         ModelAdapter model = Models.byName("mlp", data.numFeatures(), CLASSES, seed);
         // A lenient divergence guard: this test is about data, not about the guard's defaults.
-        TrainConfig config = TrainConfig.builder().globalBatch(30).workers(3).steps(8).lr(0.1)
+        TrainConfig config = TrainConfig.builder().globalBatch(30).workers(3).steps(6).lr(0.1)
                 .optimizer(OptimizerConfig.sgd()).divergence(new DivergenceConfig(DivergenceConfig.Policy.HALT, 1e6, 0, 0.5))
                 .seed(seed).build();
         IndexedExamples table = SqlTables.read(spark, arraySpec(parquet));
@@ -219,7 +219,7 @@ class SqlDatasetTest {
         try {
             TrainResult ra = new SyncTrainer(sc, model, config).fit(fromParquet, TrainListener.NONE);
             assertEquals(TrainResult.Outcome.COMPLETED, ra.outcome());
-            assertEquals(8, ra.steps());
+            assertEquals(6, ra.steps());
             float[] a = ra.params();
             float[] b = new SyncTrainer(sc, model, config).fit(inMemory, TrainListener.NONE).params();
             float[] c = new SyncTrainer(sc, model, config.withWorkers(1)).fit(fromParquetSingle, TrainListener.NONE).params();

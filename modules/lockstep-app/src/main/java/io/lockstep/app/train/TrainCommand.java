@@ -129,13 +129,22 @@ public final class TrainCommand implements Callable<Integer> {
         return run(originalArgs());
     }
 
+    /** This command's own arguments (the parse result's original arguments start with the command name). */
     private List<String> originalArgs() {
-        return spec == null ? List.of() : spec.commandLine().getParseResult().originalArgs();
+        if (spec == null) {
+            return List.of();
+        }
+        List<String> all = spec.commandLine().getParseResult().originalArgs();
+        int name = all.indexOf(spec.name());
+        return name < 0 ? all : List.copyOf(all.subList(name + 1, all.size()));
     }
 
     /** A command rebuilt from the resumed run's recorded arguments, with this command's overrides. */
     @SuppressWarnings("unchecked")
     private TrainCommand resumed() throws java.io.IOException {
+        if (!Files.isRegularFile(resume.resolve(RunRecorder.RUN_JSON))) {
+            throw new UsageException("--resume " + resume + " is not a run directory (no " + RunRecorder.RUN_JSON + ")");
+        }
         Map<String, Object> prev = RunRecorder.readRunJson(resume);
         Object args = prev.get("args");
         if (!(args instanceof List<?>)) {
@@ -262,16 +271,24 @@ public final class TrainCommand implements Callable<Integer> {
                 .with(EvalSets.TEST, in.test());
         RunInfo info = new RunInfo(config, adapter, in.dataset(), in, sc);
         Map<String, Object> run = info.provenance();
+        run.put("args", recordedArgs); // what --resume rebuilds the command from
+        Checkpointing checkpointing = checkpointing(sc, outDir, run);
+        FaultInjection faults = faults();
+        long resumedFrom = checkpointing.resume() == null ? -1 : checkpointing.resume().nextStep();
+        if (resumedFrom >= 0) {
+            run.put("resumed_from_step", resumedFrom);
+        }
         printResolved(config, adapter, in, sc);
         long start = System.nanoTime();
-        try (RunRecorder recorder = RunRecorder.create(outDir);
+        try (RunRecorder recorder = resumedFrom >= 0 ? RunRecorder.append(outDir, resumedFrom) : RunRecorder.create(outDir);
              ConsoleProgress bar = progress ? new ConsoleProgress(console) : null) {
             recorder.writeRunJson(run);
             List<TrainListener> listeners = new ArrayList<>(List.of(recorder));
             if (bar != null) {
                 listeners.add(bar);
             }
-            TrainResult result = new SyncTrainer(sc, adapter, config).fit(train, evalSets, new Listeners(listeners));
+            TrainResult result = new SyncTrainer(sc, adapter, config).withFaultInjection(faults)
+                    .fit(train, evalSets, new Listeners(listeners), checkpointing);
             adapter.save(result.params(), recorder.modelFile());
             if (result.bestParams() != null) {
                 adapter.save(result.bestParams(), recorder.dir().resolve(RunRecorder.BEST_MODEL));
