@@ -15,7 +15,9 @@ rm -f "$STATE/daemon.properties"
 
 # is_ours PID: alive and still a Spark daemon/executor JVM (guards against a recycled pid)
 is_ours() {
-  [ -r "/proc/$1/cmdline" ] && tr '\0' ' ' < "/proc/$1/cmdline" 2>/dev/null \
+  [ -r "/proc/$1/stat" ] || return 1
+  case "$(sed 's/^.*) //' "/proc/$1/stat" 2>/dev/null | cut -c1)" in Z|X|"") return 1;; esac  # exited (zombie)
+  tr '\0' ' ' < "/proc/$1/cmdline" 2>/dev/null \
     | grep -q 'org\.apache\.spark\.\(deploy\.master\.Master\|deploy\.worker\.Worker\|executor\.CoarseGrainedExecutorBackend\)'
 }
 

@@ -108,7 +108,7 @@ public final class TrainCommand implements Callable<Integer> {
     Path resume;
 
     @Option(names = "--inject-task-failures", paramLabel = "STEP:PARTITION[,...]", hidden = true,
-            description = "Testing only: fail the first attempt of these gradient tasks.")
+            description = "Testing only: fail the first attempt of the gradient tasks of every listed step x partition.")
     String injectFailures;
 
     /** The previous run.json when resuming. */

@@ -81,8 +81,8 @@ class StandaloneClusterIT {
 
         Diff d = Diff.of(clusterOut.resolve("model.zip"), localOut.resolve("model.zip"));
         System.out.printf("[cluster IT] a) 20 steps, P=2, B=64: cluster (submit.sh, %.1f s) vs local[2] (in-process, %.1f s):"
-                + " relative error %.3g, max |diff| %.3g over %,d params%n", submitted.seconds(), localSeconds,
-                d.relative(), d.maxAbs(), d.count());
+                + " relative error %s, max |diff| %.3g over %,d params%n", submitted.seconds(), localSeconds,
+                d.describeRelative(), d.maxAbs(), d.count());
         assertEquals(20, countSteps(clusterOut));
         assertTrue(d.relative() <= TOLERANCE, "cluster and local parameters differ: " + d);
     }
@@ -96,12 +96,14 @@ class StandaloneClusterIT {
                 submitCommand(cluster.masterUrl(), train, clusterOut));
         long killedAtStep;
         ProcessHandle victim;
+        String victimId;
         try {
             killedAtStep = awaitSteps(clusterOut, 5, submission, Duration.ofMinutes(5));
             victim = cluster.executors().stream().findFirst()
                     .orElseThrow(() -> new AssertionError("no executor JVM under the workers " + cluster.workerPids()));
-            System.out.printf("[cluster IT] b) kill -9 executor pid %d (%s) after %d logged steps%n", victim.pid(),
-                    Cluster.executorId(victim), killedAtStep);
+            victimId = Cluster.executorId(victim);
+            System.out.printf("[cluster IT] b) kill -9 executor %s (pid %d) after %d logged steps%n", victimId, victim.pid(),
+                    killedAtStep);
             Proc kill = Proc.run(tmp.resolve("b-kill.log"), Duration.ofSeconds(30), Map.of(),
                     List.of("kill", "-9", Long.toString(victim.pid())));
             assertEquals(0, kill.exitCode(), kill.output());
@@ -116,14 +118,18 @@ class StandaloneClusterIT {
         assertTrue(killedAtStep < 150, "the executor must die while the run is still training");
         String workerLogs = cluster.workerLogs();
         assertTrue(workerLogs.contains("exitStatus 137"), "no worker saw an executor exit with 137 (SIGKILL)");
-        long lostTasks = submission.output().lines().filter(l -> l.contains("Lost task")).count();
+        String driverLog = submission.output();
+        assertTrue(driverLog.contains("Lost executor " + victimId), "the driver did not notice the lost executor:\n"
+                + submission.tail(60));
+        long lostTasks = driverLog.lines().filter(l -> l.contains("Lost task")).count();
+        long lostBlocks = driverLog.lines().filter(l -> l.contains("No more replicas available for rdd_")).count();
 
         Path localOut = tmp.resolve("b-local");
         runLocally(train, localOut);
         Diff d = Diff.of(clusterOut.resolve("model.zip"), localOut.resolve("model.zip"));
-        System.out.printf("[cluster IT] b) 150 steps with executor %s killed after step ~%d (%d lost task(s) retried, %.1f s):"
-                + " vs fault-free local[2] run relative error %.3g, max |diff| %.3g%n", Cluster.executorId(victim),
-                killedAtStep, lostTasks, submission.seconds(), d.relative(), d.maxAbs());
+        System.out.printf("[cluster IT] b) 150 steps, executor %s killed after step %d (%d task(s) lost and retried, %d cached"
+                + " partition(s) lost and rebuilt; %.1f s): vs fault-free local[2] run relative error %s, max |diff| %.3g%n",
+                victimId, killedAtStep, lostTasks, lostBlocks, submission.seconds(), d.describeRelative(), d.maxAbs());
         assertTrue(d.relative() <= TOLERANCE, "parameters after the recovered run differ from the fault-free run: " + d);
     }
 
@@ -210,6 +216,10 @@ class StandaloneClusterIT {
                 max = Math.max(max, Math.abs(d));
             }
             return new Diff(Math.sqrt(num) / Math.sqrt(den), max, a.length);
+        }
+
+        String describeRelative() {
+            return relative == 0 ? "0 (bit-identical)" : String.format("%.3g", relative);
         }
 
         private static double[] params(Path modelZip) throws IOException {
@@ -423,6 +433,11 @@ class StandaloneClusterIT {
                 // already shutting down
             }
             for (ProcessHandle h : daemons) {
+                try {
+                    h.onExit().get(30, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    // reported below
+                }
                 assertFalse(h.isAlive(), "daemon " + h.pid() + " still running");
             }
         }
