@@ -94,16 +94,10 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 143' TERM
 trap 'exit 130' INT
-secret=""
-if [ -n "${LOCKSTEP_SPARK_SECRET_FILE:-}" ]; then
-  [ -r "$LOCKSTEP_SPARK_SECRET_FILE" ] || { echo "submit: LOCKSTEP_SPARK_SECRET_FILE: cannot read $LOCKSTEP_SPARK_SECRET_FILE" >&2; exit 2; }
-  secret="$(cat "$LOCKSTEP_SPARK_SECRET_FILE")"
-  [ -n "$secret" ] || die "LOCKSTEP_SPARK_SECRET_FILE: $LOCKSTEP_SPARK_SECRET_FILE is empty"
-elif [ -n "${LOCKSTEP_SPARK_SECRET:-}" ]; then
-  secret="$LOCKSTEP_SPARK_SECRET"
-fi
+# shellcheck source=lib/secret.sh
+. "$ROOT/deploy/lib/secret.sh"
+lockstep_read_secret
 if [ -n "$secret" ]; then
-  case "$secret" in *$'\n'*) die "the Spark secret must be a single line";; esac
   PROPS_FILE="$(umask 077 && mktemp "${TMPDIR:-/tmp}/lockstep-submit.XXXXXX")"
   {
     # --properties-file replaces spark-defaults.conf, so carry its settings over.

@@ -80,16 +80,10 @@ export SPARK_LOCAL_DIRS="$STATE/local"
 PROPS=()
 PROPS_FILE="$STATE/daemon.properties"
 rm -f "$PROPS_FILE"
-secret=""
-if [ -n "${LOCKSTEP_SPARK_SECRET_FILE:-}" ]; then
-  [ -r "$LOCKSTEP_SPARK_SECRET_FILE" ] || die "LOCKSTEP_SPARK_SECRET_FILE: cannot read $LOCKSTEP_SPARK_SECRET_FILE"
-  secret="$(cat "$LOCKSTEP_SPARK_SECRET_FILE")"
-  [ -n "$secret" ] || die "LOCKSTEP_SPARK_SECRET_FILE: $LOCKSTEP_SPARK_SECRET_FILE is empty"
-elif [ -n "${LOCKSTEP_SPARK_SECRET:-}" ]; then
-  secret="$LOCKSTEP_SPARK_SECRET"
-fi
+# shellcheck source=../lib/secret.sh
+. "$ROOT/deploy/lib/secret.sh"
+lockstep_read_secret
 if [ -n "$secret" ]; then
-  case "$secret" in *$'\n'*) die "the Spark secret must be a single line";; esac
   (
     umask 077
     # --properties-file replaces spark-defaults.conf, so carry its settings over.
