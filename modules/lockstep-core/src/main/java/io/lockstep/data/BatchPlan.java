@@ -41,15 +41,20 @@ public final class BatchPlan {
 
     /** Global example indices of step {@code step}'s batch (B entries, in permutation order). */
     public int[] batch(long step) {
-        int[] perm = permutation(epochOf(step));
+        int[] perm = cachedPermutation(epochOf(step));
         int from = (int) (step % stepsPerEpoch()) * globalBatch;
         int[] out = new int[globalBatch];
         System.arraycopy(perm, from, out, 0, globalBatch);
         return out;
     }
 
-    /** The shuffled order of epoch {@code epoch}: Fisher–Yates driven by a per-epoch seeded generator. */
-    public synchronized int[] permutation(int epoch) {
+    /** The shuffled order of epoch {@code epoch}: Fisher–Yates driven by a per-epoch seeded generator. A copy. */
+    public int[] permutation(int epoch) {
+        return cachedPermutation(epoch).clone();
+    }
+
+    /** The cached permutation itself; callers must not modify it. */
+    private synchronized int[] cachedPermutation(int epoch) {
         if (epoch != cachedEpoch) {
             int[] p = new int[size];
             for (int i = 0; i < size; i++) {

@@ -37,11 +37,16 @@ public record GradientSum(float[] gradientSum, double lossSum, long count, int p
         if (count == 0) {
             return EMPTY;
         }
+        return new GradientSum(gradientSum, lossSum, count, 1, squaredNorm(gradientSum) / count);
+    }
+
+    /** ‖v‖², accumulated in double. */
+    public static double squaredNorm(float[] v) {
         double sq = 0.0;
-        for (float g : gradientSum) {
-            sq += (double) g * g;
+        for (float x : v) {
+            sq += (double) x * x;
         }
-        return new GradientSum(gradientSum, lossSum, count, 1, sq / count);
+        return sq;
     }
 
     public boolean isEmpty() {

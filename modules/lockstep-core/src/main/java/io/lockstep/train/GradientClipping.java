@@ -21,10 +21,6 @@ public final class GradientClipping {
 
     /** The L2 norm of {@code v}, accumulated in double. */
     public static double norm(float[] v) {
-        double s = 0;
-        for (float x : v) {
-            s += (double) x * x;
-        }
-        return Math.sqrt(s);
+        return Math.sqrt(io.lockstep.grad.GradientSum.squaredNorm(v));
     }
 }

@@ -355,6 +355,8 @@ public final class TrainCommand implements Callable<Integer> {
             }
             TrainConfig c = b.schedule(lr.toConfig(Math.max(1, stepsPerEpoch))).build();
             if (stepsPerEpoch != Integer.MAX_VALUE) {
+                // Build the schedule once here so one that does not fit the run (e.g. warmup >= total
+                // steps) is reported as a usage error before Spark starts, not from inside the trainer.
                 c.schedule(c.totalSteps(stepsPerEpoch));
             }
             if (!(guard.validationFraction >= 0 && guard.validationFraction < 1)) {
