@@ -9,18 +9,27 @@ import picocli.CommandLine;
  * Turns an exception from a command into one clear line on stderr and a non-zero exit code: the
  * user never sees a stack trace (set {@code LOCKSTEP_DEBUG=1} to get one).
  */
-final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
+public final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
     @Override
     public int handleExecutionException(Exception ex, CommandLine cli, CommandLine.ParseResult parsed) {
         Throwable root = rootCause(ex);
-        boolean usage = root instanceof ConfigException || root instanceof UsageException;
-        String kind = usage ? "invalid option" : (root instanceof DataException ? "data error"
-                : root instanceof ModelException ? "model error" : "error");
-        cli.getErr().println("lockstep: " + kind + ": " + oneLine(root));
+        cli.getErr().println("lockstep: " + describe(ex));
         if (System.getenv("LOCKSTEP_DEBUG") != null) {
             ex.printStackTrace(cli.getErr());
         }
-        return usage ? Main.EXIT_USAGE : Main.EXIT_FAILURE;
+        return isUsage(root) ? Main.EXIT_USAGE : Main.EXIT_FAILURE;
+    }
+
+    /** "kind: message" in one line, e.g. "data error: FILE: truncated" (also used for failed sweep runs). */
+    public static String describe(Throwable ex) {
+        Throwable root = rootCause(ex);
+        String kind = isUsage(root) ? "invalid option" : (root instanceof DataException ? "data error"
+                : root instanceof ModelException ? "model error" : "error");
+        return kind + ": " + oneLine(root);
+    }
+
+    private static boolean isUsage(Throwable root) {
+        return root instanceof ConfigException || root instanceof UsageException;
     }
 
     /** The innermost exception carrying our own message (Spark wraps task failures several times). */

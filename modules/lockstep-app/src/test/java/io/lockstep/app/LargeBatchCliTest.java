@@ -41,7 +41,7 @@ class LargeBatchCliTest {
     @TempDir
     Path tmp;
 
-    private static CliRunner train(Path out, String... extra) {
+    static CliRunner train(Path out, String... extra) {
         List<String> args = new ArrayList<>(List.of("train", "--no-progress", "--master", "local[2]", "--workers", "2",
                 "--global-batch", "64", "--no-eval-train", "--out", out.toString(),
                 "--train-images", TrainCliErrorsTest.subset("train-images-idx3-ubyte.gz").toString(),
@@ -50,7 +50,7 @@ class LargeBatchCliTest {
         return CliRunner.run(args.toArray(String[]::new));
     }
 
-    private static List<JsonNode> lines(Path run, String type) throws IOException {
+    static List<JsonNode> lines(Path run, String type) throws IOException {
         List<JsonNode> out = new ArrayList<>();
         for (String l : Files.readAllLines(run.resolve("metrics.jsonl"))) {
             JsonNode n = JSON.readTree(l);

@@ -34,6 +34,8 @@ public final class TrainConfig {
     private final DivergenceConfig divergence;
     private final double noiseEmaDecay;
     private final int earlyStoppingPatience;
+    private final long evalEvery;
+    private final double targetAccuracy;
     private final long seed;
 
     private TrainConfig(Builder b) {
@@ -51,6 +53,8 @@ public final class TrainConfig {
         divergence = Objects.requireNonNull(b.divergence, "divergence");
         noiseEmaDecay = b.noiseEmaDecay;
         earlyStoppingPatience = b.earlyStoppingPatience;
+        evalEvery = b.evalEvery;
+        targetAccuracy = b.targetAccuracy;
         seed = b.seed;
         validate();
     }
@@ -75,6 +79,9 @@ public final class TrainConfig {
         require(noiseEmaDecay >= 0 && noiseEmaDecay < 1, "noiseEmaDecay", noiseEmaDecay, "must be in [0, 1)");
         require(earlyStoppingPatience >= 0, "earlyStoppingPatience", earlyStoppingPatience,
                 "must not be negative (0 = off)");
+        require(evalEvery >= 0, "evalEvery", evalEvery, "must not be negative (0 = evaluate once per epoch only)");
+        require(targetAccuracy == 0 || (targetAccuracy > 0 && targetAccuracy <= 1), "targetAccuracy", targetAccuracy,
+                "must be in (0, 1] (0 = no target)");
     }
 
     public int globalBatch() { return globalBatch; }
@@ -98,6 +105,10 @@ public final class TrainConfig {
     public double noiseEmaDecay() { return noiseEmaDecay; }
     /** Epochs without validation-loss improvement before stopping; 0 = off. */
     public int earlyStoppingPatience() { return earlyStoppingPatience; }
+    /** Evaluate every eval set every this many steps, in addition to every epoch end; 0 = per epoch only. */
+    public long evalEvery() { return evalEvery; }
+    /** Stop after the first validation evaluation with at least this accuracy; 0 = no target. */
+    public double targetAccuracy() { return targetAccuracy; }
     public long seed() { return seed; }
 
     /** Total steps given the steps per epoch of the training set. */
@@ -124,7 +135,7 @@ public final class TrainConfig {
         return new Builder().globalBatch(globalBatch).workers(workers).microBatch(microBatch).epochs(epochs)
                 .steps(steps).lr(lr).lrScaling(lrScaling).referenceBatch(referenceBatch).schedule(schedule)
                 .optimizer(optimizer).clipNorm(clipNorm).divergence(divergence).noiseEmaDecay(noiseEmaDecay)
-                .earlyStoppingPatience(earlyStoppingPatience).seed(seed);
+                .earlyStoppingPatience(earlyStoppingPatience).evalEvery(evalEvery).targetAccuracy(targetAccuracy).seed(seed);
     }
 
     public TrainConfig withGlobalBatch(int v) { return toBuilder().globalBatch(v).build(); }
@@ -151,7 +162,8 @@ public final class TrainConfig {
                 + ", epochs=" + epochs + ", steps=" + steps + ", lr=" + lr + ", lrScaling=" + lrScaling
                 + ", referenceBatch=" + referenceBatch + ", schedule=" + schedule + ", optimizer=" + optimizer
                 + ", clipNorm=" + clipNorm + ", divergence=" + divergence + ", noiseEmaDecay=" + noiseEmaDecay
-                + ", earlyStoppingPatience=" + earlyStoppingPatience + ", seed=" + seed + "]";
+                + ", earlyStoppingPatience=" + earlyStoppingPatience + ", evalEvery=" + evalEvery
+                + ", targetAccuracy=" + targetAccuracy + ", seed=" + seed + "]";
     }
 
     private static void require(boolean ok, String field, Object value, String what) {
@@ -176,6 +188,8 @@ public final class TrainConfig {
         private DivergenceConfig divergence = DivergenceConfig.halt();
         private double noiseEmaDecay = 0.95;
         private int earlyStoppingPatience = 0;
+        private long evalEvery = 0;
+        private double targetAccuracy = 0;
         private long seed = 42;
 
         public Builder globalBatch(int v) { globalBatch = v; return this; }
@@ -193,6 +207,10 @@ public final class TrainConfig {
         public Builder divergence(DivergenceConfig v) { divergence = v; return this; }
         public Builder noiseEmaDecay(double v) { noiseEmaDecay = v; return this; }
         public Builder earlyStoppingPatience(int v) { earlyStoppingPatience = v; return this; }
+        /** Steps between periodic evaluations; 0 = evaluate at epoch ends only. */
+        public Builder evalEvery(long v) { evalEvery = v; return this; }
+        /** Validation accuracy at which training stops; 0 = none. */
+        public Builder targetAccuracy(double v) { targetAccuracy = v; return this; }
         public Builder seed(long v) { seed = v; return this; }
 
         public TrainConfig build() {

@@ -46,7 +46,15 @@ class TrainConfigTest {
                 Arguments.of("epochs and steps both set", (UnaryOperator<TrainConfig.Builder>) b -> b.epochs(3).steps(100),
                         new String[] {"epochs", "steps", "3", "100"}),
                 Arguments.of("neither epochs nor steps", (UnaryOperator<TrainConfig.Builder>) b -> b.epochs(0).steps(0),
-                        new String[] {"epochs", "steps", "0"}));
+                        new String[] {"epochs", "steps", "0"}),
+                Arguments.of("evalEvery negative", (UnaryOperator<TrainConfig.Builder>) b -> b.evalEvery(-5),
+                        new String[] {"evalEvery", "-5"}),
+                Arguments.of("targetAccuracy above 1", (UnaryOperator<TrainConfig.Builder>) b -> b.targetAccuracy(1.5),
+                        new String[] {"targetAccuracy", "1.5"}),
+                Arguments.of("targetAccuracy negative", (UnaryOperator<TrainConfig.Builder>) b -> b.targetAccuracy(-0.2),
+                        new String[] {"targetAccuracy", "-0.2"}),
+                Arguments.of("targetAccuracy NaN", (UnaryOperator<TrainConfig.Builder>) b -> b.targetAccuracy(Double.NaN),
+                        new String[] {"targetAccuracy", "NaN"}));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -112,6 +120,20 @@ class TrainConfigTest {
     void totalSteps() {
         assertEquals(2 * 117, valid().build().totalSteps(117));
         assertEquals(40, valid().epochs(0).steps(40).build().totalSteps(117));
+    }
+
+    @Test
+    void evalEveryAndTargetAccuracyDefaultToOffAndSurviveCopies() {
+        TrainConfig off = valid().build();
+        assertEquals(0, off.evalEvery());
+        assertEquals(0.0, off.targetAccuracy());
+        TrainConfig on = valid().evalEvery(25).targetAccuracy(1.0).build();
+        assertEquals(25, on.evalEvery());
+        assertEquals(1.0, on.targetAccuracy(), "a target of exactly 1 is allowed");
+        TrainConfig copy = on.withLr(0.2);
+        assertEquals(25, copy.evalEvery());
+        assertEquals(1.0, copy.targetAccuracy());
+        assertTrue(!on.equals(off) && on.toString().contains("evalEvery=25"), on.toString());
     }
 
     @Test

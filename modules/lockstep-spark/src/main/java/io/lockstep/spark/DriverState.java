@@ -6,6 +6,7 @@ import io.lockstep.metrics.DivergenceEvent;
 import io.lockstep.metrics.EvalMetrics;
 import io.lockstep.metrics.StepMetrics;
 import io.lockstep.metrics.StepTimings;
+import io.lockstep.metrics.TargetReached;
 import io.lockstep.model.ModelAdapter;
 import io.lockstep.noise.NoiseScaleEstimator;
 import io.lockstep.optim.ParameterUpdate;
@@ -21,7 +22,7 @@ import java.util.Optional;
 
 /**
  * Everything the driver keeps between steps: parameters, optimizer state, noise-scale EMAs, the
- * divergence guard, the last good state to roll back to, evaluations and early-stopping bookkeeping.
+ * divergence guard, the last good state to roll back to, evaluations, early-stopping and target bookkeeping.
  * Executors never see any of it except the parameters, which are broadcast per step.
  */
 final class DriverState {
@@ -41,6 +42,9 @@ final class DriverState {
     private long stepsApplied;
     private float[] bestParams;
     private Snapshot lastGood;
+    private EvalMetrics lastValidation;
+    private TargetReached targetReached;
+    private final long startNanos = System.nanoTime();
 
     /** State before the update of {@code step}, whose loss was accepted. */
     private record Snapshot(long step, float[] params, ParameterUpdate.Snapshot optimizer, NoiseScaleEstimator noise,
@@ -160,12 +164,33 @@ final class DriverState {
         stepsApplied = step + 1;
     }
 
-    void recordEvaluation(EvalMetrics e) {
+    /** Records an evaluation; an epoch-end validation loss also feeds early stopping and the best model. */
+    void recordEvaluation(EvalMetrics e, boolean epochEnd) {
         evaluations.add(e);
         listener.onEval(e);
-        if (e.set().equals(EvalSets.VALIDATION) && stopping.observe(e.loss())) {
+        if (!e.set().equals(EvalSets.VALIDATION)) {
+            return;
+        }
+        lastValidation = e;
+        if (epochEnd && stopping.observe(e.loss())) {
             bestParams = params.clone();
         }
+    }
+
+    /**
+     * True (once, reporting it to the listener) when the validation evaluation after {@code step}
+     * reached the target accuracy.
+     */
+    boolean reachedTarget(long step) {
+        double target = config.targetAccuracy();
+        if (target <= 0 || targetReached != null || lastValidation == null || lastValidation.step() != step
+                || !(lastValidation.accuracy() >= target)) {
+            return false;
+        }
+        targetReached = new TargetReached(step, step + 1, (step + 1) * config.globalBatch(), lastValidation.accuracy(),
+                target, (System.nanoTime() - startNanos) / 1e9);
+        listener.onTargetReached(targetReached);
+        return true;
     }
 
     boolean shouldStopEarly() {
@@ -173,7 +198,7 @@ final class DriverState {
     }
 
     TrainResult result(TrainResult.Outcome outcome) {
-        return new TrainResult(params.clone(), bestParams, stepsApplied, outcome, evaluations, divergences);
+        return new TrainResult(params.clone(), bestParams, stepsApplied, outcome, evaluations, divergences, targetReached);
     }
 
     private Snapshot snapshot(long step) {

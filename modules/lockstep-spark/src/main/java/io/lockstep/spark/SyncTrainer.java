@@ -25,8 +25,8 @@ import scala.reflect.ClassTag$;
  * broadcast. The result equals single-process training on the same global batches, for any P.
  *
  * <p>Around that step ({@link #gradient}) the loop adds the learning-rate schedule, divergence
- * detection (halt or roll back, before the bad update is applied), per-epoch evaluation and early
- * stopping; the driver-side state lives in {@link DriverState}. The trainer knows nothing about files
+ * detection (halt or roll back, before the bad update is applied), per-epoch and periodic evaluation,
+ * early stopping and stopping at a target accuracy; the driver-side state lives in {@link DriverState}. The trainer knows nothing about files
  * or the command line: results go to a {@link TrainListener} and the returned {@link TrainResult}.
  */
 public final class SyncTrainer {
@@ -57,8 +57,10 @@ public final class SyncTrainer {
     }
 
     /**
-     * Trains on {@code train}, evaluating every set of {@code evalSets} after every epoch and at the
-     * end; with {@code earlyStoppingPatience > 0}, stops when the validation loss stops improving.
+     * Trains on {@code train}, evaluating every set of {@code evalSets} after every epoch, every
+     * {@code evalEvery} steps (if set; a step is never evaluated twice) and at the end; with
+     * {@code earlyStoppingPatience > 0}, stops when the epoch-end validation loss stops improving; with
+     * {@code targetAccuracy > 0}, stops after the first validation evaluation that reaches it.
      *
      * @throws IllegalArgumentException if the data does not fit the model or the configuration
      */
@@ -76,6 +78,10 @@ public final class SyncTrainer {
         evalSets.asMap().forEach((name, data) -> checkData(data, name));
         if (config.earlyStoppingPatience() > 0 && !evalSets.has(EvalSets.VALIDATION)) {
             throw new IllegalArgumentException("early stopping needs a validation set (--validation-fraction)");
+        }
+        if (config.targetAccuracy() > 0 && !evalSets.has(EvalSets.VALIDATION)) {
+            throw new IllegalArgumentException("targetAccuracy (" + config.targetAccuracy()
+                    + ") needs a validation set (--validation-fraction)");
         }
         BatchPlan batches = new BatchPlan(train.size(), config.globalBatch(), config.seed());
         long totalSteps = config.totalSteps(batches.stepsPerEpoch());
@@ -105,9 +111,13 @@ public final class SyncTrainer {
             }
             state.applyUpdate(step, epoch, grad, lr, start);
             step++;
-            if (step % batches.stepsPerEpoch() == 0 || step == totalSteps) {
-                evaluateAll(evalSets, state, step - 1, epoch);
-                if (state.shouldStopEarly()) {
+            boolean epochEnd = step % batches.stepsPerEpoch() == 0 || step == totalSteps;
+            if (epochEnd || config.evalEvery() > 0 && step % config.evalEvery() == 0) {
+                evaluateAll(evalSets, state, step - 1, epoch, epochEnd);
+                if (state.reachedTarget(step - 1)) {
+                    return state.result(TrainResult.Outcome.TARGET_REACHED);
+                }
+                if (epochEnd && state.shouldStopEarly()) {
                     return state.result(TrainResult.Outcome.EARLY_STOPPED);
                 }
             }
@@ -159,9 +169,10 @@ public final class SyncTrainer {
         }
     }
 
-    private void evaluateAll(EvalSets evalSets, DriverState state, long step, int epoch) {
+    /** Evaluates every set; only epoch-end validation losses count for early stopping (its patience is in epochs). */
+    private void evaluateAll(EvalSets evalSets, DriverState state, long step, int epoch, boolean epochEnd) {
         for (Map.Entry<String, ShardedDataset> e : evalSets.asMap().entrySet()) {
-            state.recordEvaluation(evaluate(e.getKey(), e.getValue(), state.params(), step, epoch));
+            state.recordEvaluation(evaluate(e.getKey(), e.getValue(), state.params(), step, epoch), epochEnd);
         }
     }
 

@@ -3,6 +3,7 @@ package io.lockstep.spark;
 import io.lockstep.metrics.DivergenceEvent;
 import io.lockstep.metrics.EvalMetrics;
 import io.lockstep.metrics.StepMetrics;
+import io.lockstep.metrics.TargetReached;
 import io.lockstep.metrics.TrainPlan;
 
 /** Receives a run's progress on the driver (metrics files, progress bars, sweeps). All methods are optional. */
@@ -18,6 +19,9 @@ public interface TrainListener {
 
     /** Called when a step diverged, before the trainer halts or rolls back. */
     default void onDivergence(DivergenceEvent event) {}
+
+    /** Called once when a validation evaluation first reaches the target accuracy; training then stops. */
+    default void onTargetReached(TargetReached event) {}
 
     /** A listener that ignores everything. */
     TrainListener NONE = new TrainListener() {};

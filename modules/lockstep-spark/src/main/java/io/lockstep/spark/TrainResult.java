@@ -2,6 +2,7 @@ package io.lockstep.spark;
 
 import io.lockstep.metrics.DivergenceEvent;
 import io.lockstep.metrics.EvalMetrics;
+import io.lockstep.metrics.TargetReached;
 import java.util.List;
 import java.util.Optional;
 
@@ -14,11 +15,13 @@ import java.util.Optional;
  * @param outcome     how the run ended
  * @param evaluations every evaluation made, in order
  * @param divergences every divergence event, in order
+ * @param targetReached when the target accuracy was first reached, or null (no target, or not reached)
  */
 public record TrainResult(float[] params, float[] bestParams, long steps, Outcome outcome,
-                          List<EvalMetrics> evaluations, List<DivergenceEvent> divergences) {
+                          List<EvalMetrics> evaluations, List<DivergenceEvent> divergences,
+                          TargetReached targetReached) {
     /** How a run ended. */
-    public enum Outcome { COMPLETED, EARLY_STOPPED, DIVERGED }
+    public enum Outcome { COMPLETED, EARLY_STOPPED, TARGET_REACHED, DIVERGED }
 
     public TrainResult {
         evaluations = List.copyOf(evaluations);

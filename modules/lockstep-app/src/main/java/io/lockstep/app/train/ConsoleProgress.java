@@ -2,6 +2,7 @@ package io.lockstep.app.train;
 
 import io.lockstep.metrics.EvalMetrics;
 import io.lockstep.metrics.StepMetrics;
+import io.lockstep.metrics.TargetReached;
 import io.lockstep.metrics.TrainPlan;
 import io.lockstep.spark.TrainListener;
 import java.io.PrintStream;
@@ -9,10 +10,11 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 
-/** A console progress bar over the run's steps showing the current loss, plus one line per evaluation. */
+/** A console progress bar over the run's steps showing the current loss, plus one line per evaluation (by epoch, or by step between epoch ends). */
 final class ConsoleProgress implements TrainListener, AutoCloseable {
     private final PrintStream out;
     private ProgressBar bar;
+    private TrainPlan plan;
 
     ConsoleProgress(PrintStream out) {
         this.out = out;
@@ -20,6 +22,7 @@ final class ConsoleProgress implements TrainListener, AutoCloseable {
 
     @Override
     public void onStart(TrainPlan plan) {
+        this.plan = plan;
         boolean interactive = System.console() != null;
         me.tongfei.progressbar.ProgressBarConsumer consumer = interactive
                 ? new me.tongfei.progressbar.ConsoleProgressBarConsumer(out, 110)
@@ -38,8 +41,17 @@ final class ConsoleProgress implements TrainListener, AutoCloseable {
     @Override
     public void onEval(EvalMetrics m) {
         bar.refresh();
-        out.printf("%n  epoch %d: %s loss %.4f, accuracy %.4f (%d examples)%n", m.epoch() + 1, m.set(), m.loss(),
-                m.accuracy(), m.count());
+        long done = m.step() + 1;
+        String when = done % plan.stepsPerEpoch() == 0 || done == plan.totalSteps() ? "epoch " + (m.epoch() + 1)
+                : "step " + done;
+        out.printf("%n  %s: %s loss %.4f, accuracy %.4f (%d examples)%n", when, m.set(), m.loss(), m.accuracy(),
+                m.count());
+    }
+
+    @Override
+    public void onTargetReached(TargetReached t) {
+        out.printf("%n  target accuracy %.4f reached after %d steps (validation accuracy %.4f): stopping%n", t.target(),
+                t.steps(), t.accuracy());
     }
 
     @Override

@@ -177,9 +177,18 @@ final class DataOptions {
         return m;
     }
 
-    /** Loads training and (optional) test data, fetching MNIST first if needed. */
-    Loaded load(Consumer<String> log) {
-        String name = resolvedName();
+    /** Identifies the data these options select, for reusing loaded data across runs (sweeps). */
+    String key() {
+        return java.util.Arrays.asList(dataset, testDataset, labelCol, featuresCol, featureCols, dataDir, trainImages,
+                trainLabels, testImages, testLabels, classes).toString();
+    }
+
+    /** Option conflicts that need no data: usage errors, reported before anything is read or Spark starts. */
+    void checkOptions() {
+        if (isTable()) {
+            tableSpecs();
+            return;
+        }
         if (testDataset != null) {
             throw new UsageException("--test-dataset needs --dataset parquet:PATH or csv:PATH; for idx data use "
                     + "--test-images and --test-labels");
@@ -188,15 +197,8 @@ final class DataOptions {
             throw new UsageException((featuresCol != null ? "--features-col" : "--feature-cols")
                     + " is for --dataset parquet:PATH or csv:PATH");
         }
-        switch (name) {
-            case "mnist" -> {
-                Path dir = new MnistFetcher(dataDir != null ? dataDir : MnistFetcher.defaultDataDir()).ensure(log);
-                trainImages = dir.resolve(MnistFetcher.TRAIN_IMAGES);
-                trainLabels = dir.resolve(MnistFetcher.TRAIN_LABELS);
-                testImages = dir.resolve(MnistFetcher.TEST_IMAGES);
-                testLabels = dir.resolve(MnistFetcher.TEST_LABELS);
-                classes = 10;
-            }
+        switch (resolvedName()) {
+            case "mnist" -> { }
             case "idx" -> {
                 if (trainImages == null || trainLabels == null) {
                     throw new UsageException("--dataset idx needs both --train-images and --train-labels");
@@ -205,28 +207,46 @@ final class DataOptions {
                     throw new UsageException("give both --test-images and --test-labels, or neither");
                 }
             }
-            default -> throw new UsageException("unknown --dataset '" + name + "': use mnist, idx, parquet:PATH or csv:PATH");
+            default -> throw new UsageException("unknown --dataset '" + resolvedName()
+                    + "': use mnist, idx, parquet:PATH or csv:PATH");
         }
         if (classes < 2) {
             throw new UsageException("--classes must be at least 2 (got " + classes + ")");
         }
+    }
+
+    /** Loads training and (optional) test data, fetching MNIST first if needed. */
+    Loaded load(Consumer<String> log) {
+        checkOptions();
+        String name = resolvedName();
+        if (name.equals("mnist")) {
+            Path dir = new MnistFetcher(dataDir != null ? dataDir : MnistFetcher.defaultDataDir()).ensure(log);
+            return read(name, dir.resolve(MnistFetcher.TRAIN_IMAGES), dir.resolve(MnistFetcher.TRAIN_LABELS),
+                    dir.resolve(MnistFetcher.TEST_IMAGES), dir.resolve(MnistFetcher.TEST_LABELS), 10);
+        }
+        return read(name, trainImages, trainLabels, testImages, testLabels, classes);
+    }
+
+    private static Loaded read(String name, Path trainImages, Path trainLabels, Path testImages, Path testLabels,
+                               int classes) {
         Dataset train = IdxReader.read(trainImages, trainLabels, classes);
         Dataset test = testImages == null ? null : IdxReader.read(testImages, testLabels, classes);
         if (test != null && test.numFeatures() != train.numFeatures()) {
             throw new UsageException("test images have " + test.numFeatures() + " features per example but training images have "
                     + train.numFeatures());
         }
-        return new Loaded(name, train, test);
+        return new Loaded(name, train, test, List.of(trainImages, trainLabels),
+                testImages == null ? List.of() : List.of(testImages, testLabels));
     }
 
     /** Provenance for run.json. */
     Map<String, Object> describe(Loaded loaded) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("name", loaded.name());
-        m.put("train_images", String.valueOf(trainImages));
-        m.put("train_labels", String.valueOf(trainLabels));
-        m.put("test_images", testImages == null ? null : testImages.toString());
-        m.put("test_labels", testLabels == null ? null : testLabels.toString());
+        m.put("train_images", loaded.trainFiles().get(0).toString());
+        m.put("train_labels", loaded.trainFiles().get(1).toString());
+        m.put("test_images", loaded.testFiles().isEmpty() ? null : loaded.testFiles().get(0).toString());
+        m.put("test_labels", loaded.testFiles().isEmpty() ? null : loaded.testFiles().get(1).toString());
         m.put("train_size", loaded.train().size());
         m.put("test_size", loaded.test() == null ? 0 : loaded.test().size());
         m.put("features", loaded.train().numFeatures());
@@ -234,5 +254,6 @@ final class DataOptions {
         return m;
     }
 
-    record Loaded(String name, Dataset train, Dataset test) {}
+    /** IDX data read on the driver; the file lists hold images then labels (empty without a test set). */
+    record Loaded(String name, Dataset train, Dataset test, List<Path> trainFiles, List<Path> testFiles) {}
 }

@@ -14,6 +14,7 @@ final class FlagNames {
             Map.entry("weightDecay", "--weight-decay"), Map.entry("epsilon", "--epsilon"),
             Map.entry("trustCoefficient", "--trust-coefficient"), Map.entry("noiseEmaDecay", "--noise-ema"),
             Map.entry("earlyStoppingPatience", "--early-stopping-patience"),
+            Map.entry("evalEvery", "--eval-every"), Map.entry("targetAccuracy", "--target-accuracy"),
             Map.entry("warmupSteps", "--warmup-steps"), Map.entry("stepEvery", "--step-every"),
             Map.entry("minLr", "--min-lr"), Map.entry("polyPower", "--poly-power"),
             Map.entry("stepFactor", "--step-factor"), Map.entry("warmupStartLr", "--warmup-start-lr"),

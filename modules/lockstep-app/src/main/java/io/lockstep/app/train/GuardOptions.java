@@ -4,7 +4,7 @@ import io.lockstep.app.UsageException;
 import io.lockstep.config.DivergenceConfig;
 import picocli.CommandLine.Option;
 
-/** Divergence guard, clipping and early-stopping options of {@code lockstep train}. */
+/** Divergence guard, clipping, evaluation and stopping (early stopping, target accuracy) options of {@code lockstep train}. */
 final class GuardOptions {
     @Option(names = "--on-divergence", paramLabel = "POLICY", defaultValue = "halt",
             description = "halt: stop, keep the last good model, exit code 3; rollback: restore the last good state, "
@@ -36,6 +36,16 @@ final class GuardOptions {
             description = "Stop after N epochs without a better validation loss; the best model is kept (0 = off). "
                     + "Default: ${DEFAULT-VALUE}.")
     int patience;
+
+    @Option(names = "--eval-every", paramLabel = "N", defaultValue = "0",
+            description = "Also evaluate every eval set (train, validation, test) every N steps, besides every epoch end "
+                    + "(0 = per epoch only). Default: ${DEFAULT-VALUE}.")
+    long evalEvery;
+
+    @Option(names = "--target-accuracy", paramLabel = "A", defaultValue = "0",
+            description = "Stop after the first validation evaluation with accuracy >= A, in (0, 1]; needs "
+                    + "--validation-fraction (0 = no target). Default: ${DEFAULT-VALUE}.")
+    double targetAccuracy;
 
     @Option(names = "--eval-train", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "Also evaluate loss and accuracy on the training set after every epoch. Default: ${DEFAULT-VALUE}.")

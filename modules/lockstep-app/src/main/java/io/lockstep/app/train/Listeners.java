@@ -3,6 +3,7 @@ package io.lockstep.app.train;
 import io.lockstep.metrics.DivergenceEvent;
 import io.lockstep.metrics.EvalMetrics;
 import io.lockstep.metrics.StepMetrics;
+import io.lockstep.metrics.TargetReached;
 import io.lockstep.metrics.TrainPlan;
 import io.lockstep.spark.TrainListener;
 import java.util.List;
@@ -20,4 +21,7 @@ record Listeners(List<TrainListener> all) implements TrainListener {
 
     @Override
     public void onDivergence(DivergenceEvent d) { all.forEach(l -> l.onDivergence(d)); }
+
+    @Override
+    public void onTargetReached(TargetReached t) { all.forEach(l -> l.onTargetReached(t)); }
 }

@@ -2,6 +2,7 @@ package io.lockstep.app.train;
 
 import io.lockstep.app.Versions;
 import io.lockstep.config.TrainConfig;
+import io.lockstep.metrics.TargetReached;
 import io.lockstep.model.ModelAdapter;
 import io.lockstep.spark.TrainResult;
 import java.time.Instant;
@@ -10,8 +11,7 @@ import java.util.Map;
 import org.apache.spark.api.java.JavaSparkContext;
 
 /** The provenance written to run.json: resolved config, derived values, data, versions, result. */
-record RunInfo(TrainConfig config, ModelAdapter model, Map<String, Object> dataset, TrainCommand.Inputs inputs,
-               JavaSparkContext sc) {
+record RunInfo(TrainConfig config, ModelAdapter model, InputCache.Inputs inputs, JavaSparkContext sc) {
 
     Map<String, Object> provenance() {
         Map<String, Object> run = new LinkedHashMap<>();
@@ -19,7 +19,7 @@ record RunInfo(TrainConfig config, ModelAdapter model, Map<String, Object> datas
         run.put("started", Instant.now().toString());
         run.put("config", config);
         run.put("model", Map.of("name", model.name(), "params", model.numParams(), "layers", model.describe()));
-        Map<String, Object> data = new LinkedHashMap<>(dataset);
+        Map<String, Object> data = new LinkedHashMap<>(inputs.dataset());
         data.put("train_size_after_validation_split", inputs.train().size());
         data.put("validation_size", inputs.validation() == null ? 0 : inputs.validation().size());
         run.put("dataset", data);
@@ -50,7 +50,7 @@ record RunInfo(TrainConfig config, ModelAdapter model, Map<String, Object> datas
         return d;
     }
 
-    static Map<String, Object> result(TrainResult result, double seconds) {
+    static Map<String, Object> result(TrainResult result, double seconds, boolean savedModels) {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("outcome", result.outcome().name().toLowerCase(java.util.Locale.ROOT));
         r.put("steps", result.steps());
@@ -62,9 +62,16 @@ record RunInfo(TrainConfig config, ModelAdapter model, Map<String, Object> datas
             });
         }
         r.put("divergences", result.divergences().size());
-        r.put("model_file", RunRecorder.MODEL);
-        if (result.bestParams() != null) {
-            r.put("best_model_file", RunRecorder.BEST_MODEL);
+        TargetReached t = result.targetReached();
+        if (t != null) {
+            r.put("target_reached", Map.of("step", t.step(), "steps", t.steps(), "examples", t.examples(),
+                    "accuracy", t.accuracy(), "target", t.target(), "seconds", t.seconds()));
+        }
+        if (savedModels) {
+            r.put("model_file", RunRecorder.MODEL);
+            if (result.bestParams() != null) {
+                r.put("best_model_file", RunRecorder.BEST_MODEL);
+            }
         }
         return r;
     }

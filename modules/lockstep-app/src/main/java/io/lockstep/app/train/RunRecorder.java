@@ -6,6 +6,7 @@ import io.lockstep.metrics.DivergenceEvent;
 import io.lockstep.metrics.EvalMetrics;
 import io.lockstep.metrics.StepMetrics;
 import io.lockstep.metrics.StepTimings;
+import io.lockstep.metrics.TargetReached;
 import io.lockstep.noise.NoiseScaleEstimator;
 import io.lockstep.spark.TrainListener;
 import java.io.BufferedWriter;
@@ -142,6 +143,19 @@ final class RunRecorder implements TrainListener, AutoCloseable {
         line.put("action", d.action());
         line.put("restored_step", d.restoredStep());
         line.put("lr_factor", d.lrFactor());
+        write(line);
+    }
+
+    @Override
+    public void onTargetReached(TargetReached t) {
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("type", "target_reached");
+        line.put("step", t.step());
+        line.put("steps", t.steps());
+        line.put("examples", t.examples());
+        line.put("accuracy", t.accuracy());
+        line.put("target", t.target());
+        line.put("seconds", t.seconds());
         write(line);
     }
 

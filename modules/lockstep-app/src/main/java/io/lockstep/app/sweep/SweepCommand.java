@@ -1,0 +1,118 @@
+package io.lockstep.app.sweep;
+
+import io.lockstep.app.Main;
+import io.lockstep.app.train.TrainRun;
+import io.lockstep.spark.SqlTables;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.spark.api.java.JavaSparkContext;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code lockstep sweep SPEC}: runs every run of a sweep spec in one Spark context, resumably, and summarises them. */
+@Command(name = "sweep", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Run the training runs of a sweep spec (YAML: base options, grid, runs, stop) one after another "
+                + "in one Spark context and write summary.csv and summary.parquet.",
+            "Rerunning resumes: runs with a result.json are skipped, interrupted runs start over."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:every run finished or diverged", "1:some run failed (status failed in the summary), "
+                + "or a run-time error", "2:invalid spec or command line (nothing ran)"})
+public final class SweepCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "SPEC", description = "The sweep spec (YAML or JSON).")
+    Path specFile;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Sweep directory. Default: runs/sweeps/<spec name>.")
+    Path out;
+
+    @Option(names = "--master", paramLabel = "URL", description = "Spark master. Default: the one spark-submit set, else local[*].")
+    String master;
+
+    @Option(names = "--dry-run", description = "Validate the spec and print the plan (run names and train arguments); run nothing.")
+    boolean dryRun;
+
+    @Option(names = "--progress", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Show each run's progress bar. Default: ${DEFAULT-VALUE}.")
+    boolean progress;
+
+    @Option(names = "--save-models", defaultValue = "false",
+            description = "Write model.zip (and best-model.zip) in every run directory. Default: ${DEFAULT-VALUE}.")
+    boolean saveModels;
+
+    @Spec
+    CommandSpec spec;
+
+    private final PrintStream console = System.out;
+
+    @Override
+    public Integer call() throws IOException {
+        try {
+            return sweep();
+        } catch (SpecException e) {
+            spec.commandLine().getErr().println("lockstep: invalid sweep spec: " + e.getMessage());
+            return Main.EXIT_USAGE;
+        }
+    }
+
+    private int sweep() throws IOException {
+        SweepSpec sweep = SpecParser.read(specFile);
+        List<PlannedRun> plan = SweepPlanner.plan(sweep);
+        List<TrainRun> runs = SweepPlanner.parse(sweep, plan);
+        SweepDir dir = new SweepDir(out != null ? out : Path.of("runs", "sweeps", sweep.name()));
+        List<SweepRunner.Pending> pending = new ArrayList<>();
+        List<String> done = new ArrayList<>();
+        for (int i = 0; i < plan.size(); i++) {
+            PlannedRun run = plan.get(i);
+            if (dir.isDone(run.name())) {
+                checkSameArgs(sweep, dir, run);
+                done.add(run.name());
+            } else {
+                pending.add(new SweepRunner.Pending(i, run, runs.get(i)));
+            }
+        }
+        printPlan(sweep, dir, plan, done);
+        if (dryRun) {
+            return 0;
+        }
+        dir.writeSpecAndPlan(sweep, plan);
+        try (JavaSparkContext sc = TrainRun.startSpark(master, "lockstep sweep " + sweep.name())) {
+            int failed = pending.isEmpty() ? 0
+                    : new SweepRunner(dir, console, progress, saveModels).run(sc, sweep, plan.size(), pending);
+            int rows = new SummaryWriter(dir).write(plan, sweep.sweptKeys(), SqlTables.session(sc));
+            console.printf("%nsweep %s: %d run(s) summarised in %s and %s%s%n", sweep.name(), rows,
+                    dir.root().resolve(SweepDir.SUMMARY_CSV), SweepDir.SUMMARY_PARQUET,
+                    failed > 0 ? "; " + failed + " run(s) failed (status failed, see the error column)" : "");
+            return failed > 0 ? Main.EXIT_FAILURE : 0;
+        }
+    }
+
+    /** A finished run is reused only if it was made from the same train arguments the spec gives now. */
+    private static void checkSameArgs(SweepSpec sweep, SweepDir dir, PlannedRun run) throws IOException {
+        Map<String, Object> result = dir.readResult(dir.runDir(run.name()).resolve(SweepDir.RESULT));
+        if (!run.args().equals(result.get("args"))) {
+            throw new SpecException(sweep.file(), "run '" + run.name() + "' in " + dir.runDir(run.name())
+                    + " was made with other train arguments " + result.get("args") + " than the spec gives now "
+                    + run.args() + "; delete that run directory or use another --out");
+        }
+    }
+
+    private void printPlan(SweepSpec sweep, SweepDir dir, List<PlannedRun> plan, List<String> done) {
+        console.printf("sweep %s: %d run(s), %d already done, directory %s%n", sweep.name(), plan.size(), done.size(),
+                dir.root());
+        if (sweep.description() != null) {
+            console.println("  " + sweep.description());
+        }
+        for (int i = 0; i < plan.size(); i++) {
+            PlannedRun run = plan.get(i);
+            console.printf("  %3d %-8s %s%s%n", i + 1, done.contains(run.name()) ? "done" : "to run", run.name(),
+                    dryRun ? "\n        train " + String.join(" ", run.args()) : "");
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package io.lockstep.app.train;
+
+import io.lockstep.data.Dataset;
+import io.lockstep.data.HoldOut;
+import io.lockstep.spark.IndexedExamples;
+import io.lockstep.spark.ShardedDataset;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.apache.spark.api.java.JavaSparkContext;
+
+/**
+ * A run's data after the validation split, not yet sharded: IDX data in driver memory, or tables
+ * validated on the cluster (their rows never pass through the driver).
+ *
+ * @param name       dataset name for the console
+ * @param provenance dataset description for run.json
+ * @param validation null without {@code --validation-fraction}
+ * @param test       null without a test set
+ */
+record SplitData(String name, Map<String, Object> provenance, Part train, Part validation, Part test) {
+
+    /** One part (train, validation or test) that can be sharded over P partitions. */
+    interface Part {
+        int size();
+
+        int numFeatures();
+
+        int numClasses();
+
+        ShardedDataset shard(JavaSparkContext sc, int partitions);
+    }
+
+    /** Loads (IDX, on the driver; {@code sc} may be null) or reads (tables, on the cluster) and splits the data of {@code cmd}. */
+    static SplitData load(TrainCommand cmd, JavaSparkContext sc, Consumer<String> log) {
+        double fraction = cmd.guard.validationFraction;
+        if (cmd.data.isTable()) {
+            DataOptions.Tables tables = cmd.data.readTables(sc, log);
+            IndexedExamples train = tables.train();
+            IndexedExamples validation = null;
+            if (fraction > 0) {
+                IndexedExamples.Split split = train.holdOut(fraction, cmd.seed);
+                train = split.train();
+                validation = split.validation();
+            }
+            return new SplitData(tables.name(), cmd.data.describe(tables), table(train), table(validation),
+                    table(tables.test()));
+        }
+        DataOptions.Loaded loaded = cmd.data.load(log);
+        Dataset train = loaded.train();
+        Dataset validation = null;
+        if (fraction > 0) {
+            HoldOut split = HoldOut.split(train, fraction, cmd.seed);
+            train = split.train();
+            validation = split.validation();
+        }
+        return new SplitData(loaded.name(), cmd.data.describe(loaded), local(train), local(validation),
+                local(loaded.test()));
+    }
+
+    private static Part local(Dataset d) {
+        return d == null ? null : new Part() {
+            @Override public int size() { return d.size(); }
+            @Override public int numFeatures() { return d.numFeatures(); }
+            @Override public int numClasses() { return d.numClasses(); }
+            @Override public ShardedDataset shard(JavaSparkContext sc, int p) { return ShardedDataset.distribute(sc, d, p); }
+        };
+    }
+
+    private static Part table(IndexedExamples e) {
+        return e == null ? null : new Part() {
+            @Override public int size() { return e.size(); }
+            @Override public int numFeatures() { return e.numFeatures(); }
+            @Override public int numClasses() { return e.numClasses(); }
+            @Override public ShardedDataset shard(JavaSparkContext sc, int p) { return e.shard(p); }
+        };
+    }
+}
