@@ -2,6 +2,8 @@ package io.lockstep.config;
 
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
 import com.fasterxml.jackson.annotation.JsonAutoDetect.Visibility;
+import io.lockstep.data.BatchPlan;
+import io.lockstep.data.BatchSizeSchedule;
 import io.lockstep.optim.OptimizerConfig;
 import io.lockstep.schedule.LrSchedule;
 import io.lockstep.schedule.LrScaling;
@@ -17,10 +19,16 @@ import java.util.Objects;
  * <p>Where learning-rate scaling happens: {@link #lr()} is the reference rate, tuned at
  * {@link #referenceBatch()}; the peak rate of the run is {@code lrScaling.scale(lr, B, B_ref)}
  * ({@link #peakLr()}), and the schedule shapes it over the steps ({@link #schedule(long)}).
+ *
+ * <p>With {@link #batchGrowthFactor()} {@code F > 0} the global batch grows instead of the rate
+ * decaying (Smith et al. 2017): it is {@link #globalBatch()} in the first epochs and multiplied by F
+ * every {@link #batchGrowthEvery()} epochs ({@link #batchPlan(int)}); the rates are those of B.
  */
 @JsonAutoDetect(fieldVisibility = Visibility.ANY, getterVisibility = Visibility.NONE, isGetterVisibility = Visibility.NONE)
 public final class TrainConfig {
     private final int globalBatch;
+    private final int batchGrowthFactor;
+    private final int batchGrowthEvery;
     private final int workers;
     private final int microBatch;
     private final int epochs;
@@ -40,6 +48,8 @@ public final class TrainConfig {
 
     private TrainConfig(Builder b) {
         globalBatch = b.globalBatch;
+        batchGrowthFactor = b.batchGrowthFactor;
+        batchGrowthEvery = b.batchGrowthEvery;
         workers = b.workers;
         microBatch = b.microBatch;
         epochs = b.epochs;
@@ -61,6 +71,9 @@ public final class TrainConfig {
 
     private void validate() {
         require(globalBatch >= 1, "globalBatch", globalBatch, "must be at least 1");
+        require(batchGrowthFactor == 0 || batchGrowthFactor >= 2, "batchGrowthFactor", batchGrowthFactor,
+                "must be 0 (off) or at least 2");
+        require(batchGrowthEvery >= 1, "batchGrowthEvery", batchGrowthEvery, "must be at least 1 (epochs)");
         require(workers >= 1, "workers", workers, "must be at least 1");
         if (globalBatch < workers) {
             throw new ConfigException("globalBatch (" + globalBatch + ") must be at least workers (" + workers
@@ -84,7 +97,12 @@ public final class TrainConfig {
                 "must be in (0, 1] (0 = no target)");
     }
 
+    /** The global batch B of the first epoch (of every epoch without batch growth). */
     public int globalBatch() { return globalBatch; }
+    /** F: the global batch is multiplied by F every {@link #batchGrowthEvery()} epochs; 0 = no growth. */
+    public int batchGrowthFactor() { return batchGrowthFactor; }
+    /** E: epochs between batch growths. */
+    public int batchGrowthEvery() { return batchGrowthEvery; }
     /** Workers P = data partitions = gradient tasks per step. */
     public int workers() { return workers; }
     /** Micro-batch size for gradient accumulation inside each worker; 0 = none. */
@@ -116,6 +134,21 @@ public final class TrainConfig {
         return steps > 0 ? steps : (long) epochs * stepsPerEpoch;
     }
 
+    /** Total steps of the run on {@code plan}: the given steps, or the sum of the epochs' steps. */
+    public long totalSteps(BatchPlan plan) {
+        return steps > 0 ? steps : plan.firstStepOf(epochs);
+    }
+
+    /** The global batch of every epoch on a training set of {@code trainSize} examples. */
+    public BatchSizeSchedule batchSchedule(int trainSize) {
+        return new BatchSizeSchedule(globalBatch, batchGrowthFactor, batchGrowthEvery, trainSize);
+    }
+
+    /** The batches of a run on a training set of {@code trainSize} examples. */
+    public BatchPlan batchPlan(int trainSize) {
+        return new BatchPlan(batchSchedule(trainSize), seed);
+    }
+
     /** The peak learning rate after batch-size scaling: {@code lrScaling.scale(lr, B, B_ref)}. */
     public double peakLr() {
         return lrScaling.scale(lr, globalBatch, referenceBatch());
@@ -132,7 +165,8 @@ public final class TrainConfig {
 
     /** A builder holding this configuration's values. */
     public Builder toBuilder() {
-        return new Builder().globalBatch(globalBatch).workers(workers).microBatch(microBatch).epochs(epochs)
+        return new Builder().globalBatch(globalBatch).batchGrowthFactor(batchGrowthFactor)
+                .batchGrowthEvery(batchGrowthEvery).workers(workers).microBatch(microBatch).epochs(epochs)
                 .steps(steps).lr(lr).lrScaling(lrScaling).referenceBatch(referenceBatch).schedule(schedule)
                 .optimizer(optimizer).clipNorm(clipNorm).divergence(divergence).noiseEmaDecay(noiseEmaDecay)
                 .earlyStoppingPatience(earlyStoppingPatience).evalEvery(evalEvery).targetAccuracy(targetAccuracy).seed(seed);
@@ -158,12 +192,18 @@ public final class TrainConfig {
 
     @Override
     public String toString() {
-        return "TrainConfig[globalBatch=" + globalBatch + ", workers=" + workers + ", microBatch=" + microBatch
+        return "TrainConfig[globalBatch=" + globalBatch + growthString() + ", workers=" + workers + ", microBatch=" + microBatch
                 + ", epochs=" + epochs + ", steps=" + steps + ", lr=" + lr + ", lrScaling=" + lrScaling
                 + ", referenceBatch=" + referenceBatch + ", schedule=" + schedule + ", optimizer=" + optimizer
                 + ", clipNorm=" + clipNorm + ", divergence=" + divergence + ", noiseEmaDecay=" + noiseEmaDecay
                 + ", earlyStoppingPatience=" + earlyStoppingPatience + ", evalEvery=" + evalEvery
                 + ", targetAccuracy=" + targetAccuracy + ", seed=" + seed + "]";
+    }
+
+    /** Empty without growth, so that the string (and equality) of configs without growth is unchanged. */
+    private String growthString() {
+        return batchGrowthFactor == 0 ? "" : ", batchGrowthFactor=" + batchGrowthFactor + ", batchGrowthEvery="
+                + batchGrowthEvery;
     }
 
     private static void require(boolean ok, String field, Object value, String what) {
@@ -175,6 +215,8 @@ public final class TrainConfig {
     /** Fluent builder with the CLI's defaults. */
     public static final class Builder {
         private int globalBatch = 128;
+        private int batchGrowthFactor = 0;
+        private int batchGrowthEvery = 1;
         private int workers = 1;
         private int microBatch = 0;
         private int epochs = 0;
@@ -193,6 +235,10 @@ public final class TrainConfig {
         private long seed = 42;
 
         public Builder globalBatch(int v) { globalBatch = v; return this; }
+        /** F ≥ 2 multiplies the global batch every {@link #batchGrowthEvery} epochs; 0 = off. */
+        public Builder batchGrowthFactor(int v) { batchGrowthFactor = v; return this; }
+        /** Epochs between batch growths (≥ 1). */
+        public Builder batchGrowthEvery(int v) { batchGrowthEvery = v; return this; }
         public Builder workers(int v) { workers = v; return this; }
         public Builder microBatch(int v) { microBatch = v; return this; }
         public Builder epochs(int v) { epochs = v; return this; }

@@ -4,47 +4,101 @@ import java.util.SplittableRandom;
 
 /**
  * Which examples form each global batch. One seeded shuffle of {@code [0, N)} per epoch; step
- * {@code t} of an epoch takes positions {@code [tB, (t+1)B)} of that permutation. The last partial
- * batch of an epoch is dropped so that every step has exactly B examples. The plan depends only on
- * (N, B, seed) — never on the number of workers — which is what makes runs with different worker
- * counts comparable step by step.
+ * {@code t} of epoch {@code e} takes positions {@code [t·B_e, (t+1)·B_e)} of that permutation, where
+ * {@code B_e} is the epoch's batch from a {@link BatchSizeSchedule} (constant B unless the batch
+ * grows). The last partial batch of an epoch is dropped so that every step of epoch {@code e} has
+ * exactly {@code B_e} examples. The plan depends only on (N, batch schedule, seed) — never on the
+ * number of workers — which is what makes runs with different worker counts comparable step by step.
  */
 public final class BatchPlan {
     private final int size;
-    private final int globalBatch;
+    private final BatchSizeSchedule batches;
     private final long seed;
+    /** {@code starts[e]}: first step of epoch e, for e up to the epoch from which the batch is constant. */
+    private final long[] starts;
     private int cachedEpoch = -1;
     private int[] cachedPermutation;
 
     public BatchPlan(int size, int globalBatch, long seed) {
-        if (globalBatch <= 0) {
-            throw new IllegalArgumentException("globalBatch must be positive (got " + globalBatch + ")");
-        }
-        if (globalBatch > size) {
-            throw new IllegalArgumentException("globalBatch (" + globalBatch + ") is larger than the training set ("
-                    + size + " examples)");
-        }
-        this.size = size;
-        this.globalBatch = globalBatch;
-        this.seed = seed;
+        this(BatchSizeSchedule.constant(globalBatch, size), seed);
     }
 
-    /** Steps per epoch: {@code floor(N / B)}. */
+    public BatchPlan(BatchSizeSchedule batches, long seed) {
+        this.size = batches.trainSize();
+        this.batches = batches;
+        this.seed = seed;
+        int fixedFrom = batches.lastGrowthEpoch();
+        starts = new long[fixedFrom + 1];
+        for (int e = 0; e < fixedFrom; e++) {
+            starts[e + 1] = starts[e] + batches.stepsOf(e);
+        }
+    }
+
+    public BatchSizeSchedule batchSchedule() {
+        return batches;
+    }
+
+    /** Steps of the first epoch: {@code floor(N / B)}. Without growth, the steps of every epoch. */
     public int stepsPerEpoch() {
-        return size / globalBatch;
+        return batches.stepsOf(0);
+    }
+
+    /** Steps of epoch {@code epoch}: {@code floor(N / B_e)}. */
+    public int stepsInEpoch(int epoch) {
+        return batches.stepsOf(epoch);
+    }
+
+    /** The first step (0-based) of epoch {@code epoch}; also the total steps of {@code epoch} epochs. */
+    public long firstStepOf(int epoch) {
+        int fixedFrom = starts.length - 1;
+        if (epoch <= fixedFrom) {
+            return starts[epoch];
+        }
+        return starts[fixedFrom] + (long) (epoch - fixedFrom) * batches.stepsOf(fixedFrom);
     }
 
     /** The epoch (0-based) that step {@code step} (0-based) belongs to. */
     public int epochOf(long step) {
-        return (int) (step / stepsPerEpoch());
+        int fixedFrom = starts.length - 1;
+        if (step >= starts[fixedFrom]) {
+            return fixedFrom + (int) ((step - starts[fixedFrom]) / batches.stepsOf(fixedFrom));
+        }
+        int e = 0;
+        while (starts[e + 1] <= step) {
+            e++;
+        }
+        return e;
     }
 
-    /** Global example indices of step {@code step}'s batch (B entries, in permutation order). */
+    /** True if step {@code step} is the last step of its epoch. */
+    public boolean endsEpoch(long step) {
+        return step + 1 == firstStepOf(epochOf(step) + 1);
+    }
+
+    /** The global batch of step {@code step}. */
+    public int batchSize(long step) {
+        return batches.batchOf(epochOf(step));
+    }
+
+    /** Examples in steps {@code 0..step} inclusive (the data seen after step {@code step}). */
+    public long examplesThrough(long step) {
+        int epoch = epochOf(step);
+        long examples = 0;
+        for (int e = 0; e < Math.min(epoch, starts.length - 1); e++) {
+            examples += (long) batches.stepsOf(e) * batches.batchOf(e);
+        }
+        long from = firstStepOf(Math.min(epoch, starts.length - 1));
+        return examples + (step + 1 - from) * batches.batchOf(epoch);
+    }
+
+    /** Global example indices of step {@code step}'s batch ({@code B_e} entries, in permutation order). */
     public int[] batch(long step) {
-        int[] perm = cachedPermutation(epochOf(step));
-        int from = (int) (step % stepsPerEpoch()) * globalBatch;
-        int[] out = new int[globalBatch];
-        System.arraycopy(perm, from, out, 0, globalBatch);
+        int epoch = epochOf(step);
+        int batch = batches.batchOf(epoch);
+        int[] perm = cachedPermutation(epoch);
+        int from = (int) (step - firstStepOf(epoch)) * batch;
+        int[] out = new int[batch];
+        System.arraycopy(perm, from, out, 0, batch);
         return out;
     }
 

@@ -4,10 +4,10 @@ package io.lockstep.metrics;
  * Derived values of a run, known before the first step.
  *
  * @param trainSize     training examples N
- * @param globalBatch   B
+ * @param globalBatch   B (of the first epoch when the batch grows)
  * @param workers       P
  * @param microBatch    micro-batch size for accumulation (0 = none)
- * @param stepsPerEpoch floor(N / B)
+ * @param stepsPerEpoch floor(N / B) (of the first epoch when the batch grows)
  * @param totalSteps    steps the run will take (at most)
  * @param numParams     model parameters
  * @param peakLr        learning rate after batch-size scaling

@@ -2,6 +2,7 @@ package io.lockstep.spark;
 
 import io.lockstep.config.DivergenceConfig;
 import io.lockstep.config.TrainConfig;
+import io.lockstep.data.BatchPlan;
 import io.lockstep.metrics.DivergenceEvent;
 import io.lockstep.metrics.EvalMetrics;
 import io.lockstep.metrics.StepMetrics;
@@ -28,6 +29,7 @@ import java.util.Optional;
 final class DriverState {
     private final ModelAdapter model;
     private final TrainConfig config;
+    private final BatchPlan plan;
     private final TrainListener listener;
     private final ParameterUpdate update;
     private final EarlyStopping stopping;
@@ -50,9 +52,10 @@ final class DriverState {
     private record Snapshot(long step, float[] params, ParameterUpdate.Snapshot optimizer, NoiseScaleEstimator noise,
                             DivergenceGuard guard) {}
 
-    DriverState(ModelAdapter model, TrainConfig config, TrainListener listener) {
+    DriverState(ModelAdapter model, TrainConfig config, BatchPlan plan, TrainListener listener) {
         this.model = model;
         this.config = config;
+        this.plan = plan;
         this.listener = listener;
         this.update = new ParameterUpdate(config.optimizer(), model.layout());
         this.stopping = new EarlyStopping(config.earlyStoppingPatience());
@@ -63,8 +66,9 @@ final class DriverState {
     }
 
     /** Restores a checkpointed run's state; training continues at {@code checkpoint.nextStep()}. */
-    static DriverState resume(ModelAdapter model, TrainConfig config, TrainListener listener, TrainingCheckpoint c) {
-        DriverState s = new DriverState(model, config, listener);
+    static DriverState resume(ModelAdapter model, TrainConfig config, BatchPlan plan, TrainListener listener,
+                              TrainingCheckpoint c) {
+        DriverState s = new DriverState(model, config, plan, listener);
         if (c.params().length != model.numParams()) {
             throw new IllegalArgumentException("checkpoint has " + c.params().length + " parameters, the model has "
                     + model.numParams());
@@ -132,7 +136,7 @@ final class DriverState {
             rollbacks++;
             lrFactor *= d.lrBackoff();
         }
-        DivergenceEvent event = new DivergenceEvent(step, epoch, loss, lr, config.globalBatch(), reason,
+        DivergenceEvent event = new DivergenceEvent(step, epoch, loss, lr, plan.batchSize(step), reason,
                 rollback ? "rollback" : "halt", lastGood.step(), lrFactor);
         divergences.add(event);
         listener.onDivergence(event);
@@ -158,7 +162,7 @@ final class DriverState {
         StepTimings t = grad.timings();
         StepMetrics.Stats stats = new StepMetrics.Stats(grad.meanLoss(), lr, grad.norm(), clipped,
                 UpdateRatios.of(model.layout(), lastGood.params(), update.lastUpdate()), estimate);
-        listener.onStep(new StepMetrics(step, epoch, (step + 1) * config.globalBatch(), stats,
+        listener.onStep(new StepMetrics(step, epoch, plan.examplesThrough(step), stats,
                 (System.nanoTime() - startNanos) / 1e6, new StepTimings(t.broadcastMillis(), t.jobMillis(),
                         t.slowestTaskMillis(), t.aggregateMillis(), updateMillis)));
         stepsApplied = step + 1;
@@ -187,7 +191,7 @@ final class DriverState {
                 || !(lastValidation.accuracy() >= target)) {
             return false;
         }
-        targetReached = new TargetReached(step, step + 1, (step + 1) * config.globalBatch(), lastValidation.accuracy(),
+        targetReached = new TargetReached(step, step + 1, plan.examplesThrough(step), lastValidation.accuracy(),
                 target, (System.nanoTime() - startNanos) / 1e9);
         listener.onTargetReached(targetReached);
         return true;

@@ -21,7 +21,8 @@ import scala.reflect.ClassTag$;
  * Exact synchronous data-parallel training. Each step: the driver picks the global batch (from
  * {@link BatchPlan}, independent of the worker count), broadcasts the parameters and each
  * partition's share of the batch, every partition returns its gradient <b>sum</b>, the driver adds
- * the partials in partition order, divides once by B, applies one optimizer update and destroys the
+ * the partials in partition order, divides once by B (the step's batch; it grows per epoch with
+ * {@code batchGrowthFactor}), applies one optimizer update and destroys the
  * broadcast. The result equals single-process training on the same global batches, for any P.
  *
  * <p>Around that step ({@link #gradient}) the loop adds the learning-rate schedule, divergence
@@ -83,14 +84,14 @@ public final class SyncTrainer {
             throw new IllegalArgumentException("targetAccuracy (" + config.targetAccuracy()
                     + ") needs a validation set (--validation-fraction)");
         }
-        BatchPlan batches = new BatchPlan(train.size(), config.globalBatch(), config.seed());
-        long totalSteps = config.totalSteps(batches.stepsPerEpoch());
+        BatchPlan batches = config.batchPlan(train.size());
+        long totalSteps = config.totalSteps(batches);
         LrSchedule schedule = config.schedule(totalSteps);
         listener.onStart(new TrainPlan(train.size(), config.globalBatch(), train.numPartitions(), config.microBatch(),
                 batches.stepsPerEpoch(), totalSteps, model.numParams(), config.peakLr(), schedule.describe()));
 
-        DriverState state = checkpointing.resume() == null ? new DriverState(model, config, listener)
-                : DriverState.resume(model, config, listener, checkpointing.resume());
+        DriverState state = checkpointing.resume() == null ? new DriverState(model, config, batches, listener)
+                : DriverState.resume(model, config, batches, listener, checkpointing.resume());
         long step = state.nextStep();
         if (step > totalSteps) {
             throw new IllegalArgumentException("the checkpoint is at step " + step + ", beyond the run's " + totalSteps
@@ -111,7 +112,7 @@ public final class SyncTrainer {
             }
             state.applyUpdate(step, epoch, grad, lr, start);
             step++;
-            boolean epochEnd = step % batches.stepsPerEpoch() == 0 || step == totalSteps;
+            boolean epochEnd = batches.endsEpoch(step - 1) || step == totalSteps;
             if (epochEnd || config.evalEvery() > 0 && step % config.evalEvery() == 0) {
                 evaluateAll(evalSets, state, step - 1, epoch, epochEnd);
                 if (state.reachedTarget(step - 1)) {

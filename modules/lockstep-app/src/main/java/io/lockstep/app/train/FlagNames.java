@@ -7,7 +7,9 @@ import java.util.regex.Pattern;
 /** Maps config record field names in validation messages to the command-line flags users typed. */
 final class FlagNames {
     private static final Map<String, String> FLAGS = Map.ofEntries(
-            Map.entry("globalBatch", "--global-batch"), Map.entry("workers", "--workers"),
+            Map.entry("globalBatch", "--global-batch"),
+            Map.entry("batchGrowthFactor", "--batch-growth-factor"), Map.entry("batchGrowthEvery", "--batch-growth-every"),
+            Map.entry("workers", "--workers"),
             Map.entry("microBatch", "--micro-batch"), Map.entry("epochs", "--epochs"), Map.entry("steps", "--steps"),
             Map.entry("lr", "--lr"), Map.entry("referenceBatch", "--reference-batch"),
             Map.entry("clipNorm", "--clip-norm"), Map.entry("momentum", "--momentum"), Map.entry("l2", "--l2"),

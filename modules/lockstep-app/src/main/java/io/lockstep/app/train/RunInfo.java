@@ -2,6 +2,7 @@ package io.lockstep.app.train;
 
 import io.lockstep.app.Versions;
 import io.lockstep.config.TrainConfig;
+import io.lockstep.data.BatchPlan;
 import io.lockstep.metrics.TargetReached;
 import io.lockstep.model.ModelAdapter;
 import io.lockstep.spark.TrainResult;
@@ -33,14 +34,15 @@ record RunInfo(TrainConfig config, ModelAdapter model, InputCache.Inputs inputs,
     }
 
     private Map<String, Object> derived() {
-        int spe = inputs.train().size() / config.globalBatch();
-        long total = config.totalSteps(spe);
+        BatchPlan plan = config.batchPlan(inputs.train().size());
+        long total = config.totalSteps(plan);
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("global_batch", config.globalBatch());
         d.put("workers", config.workers());
         d.put("mean_worker_batch", (double) config.globalBatch() / config.workers());
         d.put("micro_batch", config.microBatch());
-        d.put("steps_per_epoch", spe);
+        d.put("batch_schedule", plan.batchSchedule().describe());
+        d.put("steps_per_epoch", plan.stepsPerEpoch());
         d.put("total_steps", total);
         d.put("lr", config.lr());
         d.put("reference_batch", config.referenceBatch());

@@ -43,6 +43,9 @@ public final class TrainCommand implements Callable<Integer> {
             description = "Examples per synchronized step, summed over all workers. Default: ${DEFAULT-VALUE}.")
     int globalBatch;
 
+    @Mixin
+    BatchGrowthOptions batchGrowth = new BatchGrowthOptions();
+
     @Option(names = "--workers", paramLabel = "P",
             description = "Data partitions / parallel gradient tasks per step (B >= P). Default: Spark's default parallelism.")
     Integer workers;
@@ -214,17 +217,18 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     /**
-     * The validated config for {@code p} workers; {@code stepsPerEpoch} converts epoch-based options
+     * The validated config for {@code p} workers; {@code trainSize} converts epoch-based options
      * ({@code Integer.MAX_VALUE} before the data is known).
      *
      * @throws UsageException naming the option and the problem
      */
-    TrainConfig config(int p, int stepsPerEpoch) {
+    TrainConfig config(int p, int trainSize) {
         if (epochs != null && steps != null) {
             throw new UsageException("give either --epochs or --steps, not both");
         }
         try {
-            TrainConfig.Builder b = TrainConfig.builder().globalBatch(globalBatch).workers(p).microBatch(microBatch)
+            TrainConfig.Builder b = TrainConfig.builder().globalBatch(globalBatch).batchGrowthFactor(batchGrowth.factor)
+                    .batchGrowthEvery(batchGrowth.every).workers(p).microBatch(microBatch)
                     .lr(lr.lr).lrScaling(lr.scaling()).referenceBatch(lr.referenceBatch())
                     .optimizer(optimizer.toConfig()).clipNorm(guard.clipNorm).divergence(guard.divergence())
                     .noiseEmaDecay(guard.noiseEma).earlyStoppingPatience(guard.patience).evalEvery(guard.evalEvery)
@@ -234,11 +238,13 @@ public final class TrainCommand implements Callable<Integer> {
             } else {
                 b.epochs(epochs != null ? epochs : DEFAULT_EPOCHS);
             }
-            TrainConfig c = b.schedule(lr.toConfig(Math.max(1, stepsPerEpoch))).build();
-            if (stepsPerEpoch != Integer.MAX_VALUE) {
+            boolean known = trainSize != Integer.MAX_VALUE;
+            int firstEpochSteps = known ? Math.max(1, trainSize / Math.max(1, globalBatch)) : Integer.MAX_VALUE;
+            TrainConfig c = b.schedule(lr.toConfig(firstEpochSteps)).build();
+            if (known) {
                 // Build the schedule once here so one that does not fit the run (e.g. warmup >= total
                 // steps) is reported as a usage error before Spark starts, not from inside the trainer.
-                c.schedule(c.totalSteps(stepsPerEpoch));
+                c.schedule(c.totalSteps(c.batchPlan(trainSize)));
             }
             if (!(guard.validationFraction >= 0 && guard.validationFraction < 1)) {
                 throw new UsageException("--validation-fraction must be in [0, 1) (0 = no validation set) (got "

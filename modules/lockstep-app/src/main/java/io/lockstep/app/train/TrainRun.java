@@ -2,6 +2,7 @@ package io.lockstep.app.train;
 
 import io.lockstep.app.UsageException;
 import io.lockstep.config.TrainConfig;
+import io.lockstep.data.BatchPlan;
 import io.lockstep.model.ModelAdapter;
 import io.lockstep.model.Models;
 import io.lockstep.spark.Checkpointing;
@@ -101,7 +102,7 @@ public final class TrainRun {
                     + trainSize + " examples)");
         }
         ModelAdapter model = Models.resolve(cmd.model, data.train().numFeatures(), data.train().numClasses(), cmd.seed);
-        return new Prepared(data, model, cmd.config(p, trainSize / cmd.globalBatch));
+        return new Prepared(data, model, cmd.config(p, trainSize));
     }
 
     private int workers(JavaSparkContext sc) {
@@ -209,7 +210,8 @@ public final class TrainRun {
 
     private static void printResolved(PrintStream console, TrainConfig config, ModelAdapter model, InputCache.Inputs in,
                                       JavaSparkContext sc) {
-        int spe = in.train().size() / config.globalBatch();
+        BatchPlan plan = config.batchPlan(in.train().size());
+        long total = config.totalSteps(plan);
         console.printf("lockstep train: model %s (%,d params), dataset %s (%,d train / %,d validation / %,d test)%n",
                 model.name(), model.numParams(), in.name(), in.train().size(),
                 in.validation() == null ? 0 : in.validation().size(),
@@ -217,10 +219,13 @@ public final class TrainRun {
         console.printf("  Spark master %s, workers P=%d, global batch B=%d, per-worker batch ~%.1f%s%n", sc.master(),
                 config.workers(), config.globalBatch(), (double) config.globalBatch() / config.workers(),
                 config.microBatch() > 0 ? ", micro-batch " + config.microBatch() : "");
-        console.printf("  steps/epoch %d, total steps %d, optimizer %s, seed %d%n", spe, config.totalSteps(spe),
+        if (config.batchGrowthFactor() > 0) {
+            console.printf("  batch growth instead of LR decay: %s%n", plan.batchSchedule().describe());
+        }
+        console.printf("  steps/epoch %d, total steps %d, optimizer %s, seed %d%n", plan.stepsPerEpoch(), total,
                 config.optimizer().describe(), config.seed());
         console.printf("  lr %g at B_ref=%d, %s scaling -> peak lr %g; schedule: %s%n", config.lr(),
                 config.referenceBatch(), config.lrScaling().cliName(), config.peakLr(),
-                config.schedule(config.totalSteps(spe)).describe());
+                config.schedule(total).describe());
     }
 }
