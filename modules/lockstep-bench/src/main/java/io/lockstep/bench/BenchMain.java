@@ -1,8 +1,7 @@
 package io.lockstep.bench;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.lockstep.app.data.MnistFetcher;
+import io.lockstep.bench.jmh.JmhMain;
 import io.lockstep.data.Dataset;
 import io.lockstep.data.IdxReader;
 import io.lockstep.model.ModelAdapter;
@@ -11,36 +10,55 @@ import io.lockstep.spark.ShardedDataset;
 import io.lockstep.spark.SparkDefaults;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.nd4j.linalg.factory.Nd4j;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
- * {@code lockstep bench}: examples/s of Lockstep (SyncTrainer, P workers) against single-process
- * plain DL4J on the MNIST MLP, for several global batch sizes, with the ratio and the efficiency
- * against the ideal P-fold speed-up. Prints a table; {@code --json FILE} also writes the rows.
- * Errors: one line on stderr, exit code 1.
+ * {@code lockstep bench}: examples/s of Lockstep (SyncTrainer, P workers), single-process plain DL4J
+ * with one and two BLAS threads, and DL4J Spark's ParameterAveragingTrainingMaster (averaging
+ * frequency 1 and 5) on the MNIST MLP, for several global batch sizes, side by side in one run, with
+ * the ratios, Lockstep's per-step time breakdown and the issue's targets. {@code --out FILE.json|.csv}
+ * also writes the results. {@code lockstep bench jmh [JMH options]} runs the micro-benchmarks instead
+ * ({@link JmhMain}). Errors: one line on stderr; exit code 2 for a bad command line, 1 otherwise.
  */
 @Command(name = "lockstep bench", sortOptions = false,
-        description = "Throughput of Lockstep (SyncTrainer on Spark) vs single-process DL4J on the MNIST MLP.")
+        description = {"Throughput of Lockstep vs single-process DL4J (1 and 2 BLAS threads) and DL4J Spark's "
+                + "ParameterAveragingTrainingMaster on the MNIST MLP.",
+                "'lockstep bench jmh [JMH options]' runs the JMH micro-benchmarks instead."})
 public final class BenchMain implements Callable<Integer> {
     private static final double LR = 1e-3;
+    /** Timed jobs of each kind for the {@link SparkFloor}. */
+    private static final int FLOOR_JOBS = 40;
+    /** BLAS threads of the second single-process DL4J side. */
+    private static final int DL4J_THREADS = 2;
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     boolean help;
 
     @Option(names = "--batches", split = ",", paramLabel = "B",
-            description = "Global batch sizes (default: 256,1024,4096).")
-    List<Integer> batches = new ArrayList<>(List.of(256, 1024, 4096));
+            description = "Global batch sizes (default: 256,1024,4096,16384).")
+    List<Integer> batches = new ArrayList<>(List.of(256, 1024, 4096, 16384));
+
+    @Option(names = "--sides", split = ",", paramLabel = "SIDE",
+            description = "What to measure: lockstep, dl4j-1t, dl4j-2t, pa-f1, pa-f5 or all (default: all).")
+    List<String> sides = new ArrayList<>(List.of("all"));
 
     @Option(names = "--steps", paramLabel = "N", description = "Measured steps per configuration (default: ${DEFAULT-VALUE}).")
     int steps = 30;
@@ -49,9 +67,22 @@ public final class BenchMain implements Callable<Integer> {
     int warmup = 5;
 
     @Option(names = "--jit-warmup", paramLabel = "N",
-            description = "Untimed steps of each side run once before the first configuration, so JIT and "
+            description = "Untimed steps of Lockstep and DL4J run once before the first configuration, so JIT and "
                     + "first-use costs do not land on the first batch size (default: ${DEFAULT-VALUE}).")
     int jitWarmup = 200;
+
+    @Option(names = "--pa-fits", paramLabel = "N",
+            description = "Measured ParameterAveraging fit calls per configuration (default: ${DEFAULT-VALUE}).")
+    int paFits = 3;
+
+    @Option(names = "--pa-warmup", paramLabel = "N",
+            description = "ParameterAveraging fit calls discarded first (default: ${DEFAULT-VALUE}).")
+    int paWarmup = 1;
+
+    @Option(names = "--pa-max-batches", paramLabel = "K",
+            description = "Most global batches one ParameterAveraging fit covers; it covers min(one epoch, K), "
+                    + "rounded down to a multiple of the averaging frequency, at least one round (default: ${DEFAULT-VALUE}).")
+    int paMaxBatches = 5;
 
     @Option(names = "--data-dir", paramLabel = "DIR",
             description = "Data directory; MNIST is fetched into DIR/mnist if missing (default: $LOCKSTEP_DATA_DIR or ~/.lockstep/data).")
@@ -60,16 +91,18 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: ${DEFAULT-VALUE}).")
     String master = "local[2]";
 
-    @Option(names = "--workers", paramLabel = "P", description = "Lockstep workers = data partitions (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--workers", paramLabel = "P",
+            description = "Lockstep workers = data partitions, and ParameterAveraging workers (default: ${DEFAULT-VALUE}).")
     int workers = 2;
 
     @Option(names = "--seed", paramLabel = "S", description = "Model and batch-order seed (default: ${DEFAULT-VALUE}).")
     long seed = 42;
 
-    @Option(names = "--json", paramLabel = "FILE", description = "Also write the rows as a JSON array to FILE.")
-    Path json;
+    @Option(names = "--out", paramLabel = "FILE",
+            description = "Also write the results to FILE: FILE.json (everything) or FILE.csv (one row per B).")
+    Path out;
 
-    private final PrintStream out = System.out;
+    private final PrintStream stdout = System.out;
 
     public static void main(String[] args) {
         int code;
@@ -82,12 +115,15 @@ public final class BenchMain implements Callable<Integer> {
         System.exit(code); // Spark and ND4J may leave non-daemon threads behind
     }
 
-    /** Parses and runs; returns the exit code. */
+    /** Parses and runs; returns the exit code. {@code jmh} as the first argument runs {@link JmhMain}. */
     static int run(String... args) {
+        if (args.length > 0 && args[0].equals("jmh")) {
+            return JmhMain.run(Arrays.copyOfRange(args, 1, args.length));
+        }
         CommandLine cl = new CommandLine(new BenchMain());
         cl.setParameterExceptionHandler((e, a) -> {
             System.err.println("lockstep bench: " + oneLine(e) + " (see --help)");
-            return 1;
+            return 2;
         });
         cl.setExecutionExceptionHandler((e, c, p) -> {
             System.err.println("lockstep bench: " + oneLine(e));
@@ -98,117 +134,163 @@ public final class BenchMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        validate();
+        BenchSettings settings = settings();
         long start = System.nanoTime();
+        double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         Path dir = dataDir != null ? dataDir : MnistFetcher.defaultDataDir();
-        Path mnist = new MnistFetcher(dir).ensure(out::println);
+        Path mnist = new MnistFetcher(dir).ensure(stdout::println);
         Dataset train = IdxReader.read(mnist.resolve(MnistFetcher.TRAIN_IMAGES),
                 mnist.resolve(MnistFetcher.TRAIN_LABELS), 10);
-        for (int b : batches) {
+        for (int b : settings.batches()) {
             if (b > train.size()) {
                 throw new IllegalArgumentException("--batches: " + b + " is larger than the training set ("
                         + train.size() + " examples)");
             }
         }
-        ModelAdapter model = Models.byName("mlp", train.numFeatures(), train.numClasses(), seed);
+        ModelAdapter model = Models.byName("mlp", train.numFeatures(), train.numClasses(), settings.seed());
 
-        List<BenchRow> rows = new ArrayList<>();
-        List<Breakdown> breakdowns = new ArrayList<>();
-        try (JavaSparkContext sc = new JavaSparkContext(sparkConf())) {
+        List<BenchRow> rows;
+        BenchEnv env;
+        SparkFloor floor;
+        try (JavaSparkContext sc = new JavaSparkContext(sparkConf(settings))) {
             sc.setLogLevel("WARN");
-            int limit = Math.min(workers, sc.defaultParallelism());
-            BenchEnv env = new BenchEnv(Runtime.getRuntime().availableProcessors(),
+            int limit = Math.min(settings.workers(), sc.defaultParallelism());
+            env = new BenchEnv(Runtime.getRuntime().availableProcessors(),
                     System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")",
-                    sc.version(), master, workers, limit, ompNumThreads(), Nd4j.getEnvironment().maxThreads());
-            printHeader(env, model, train, mnist);
-
-            ShardedDataset shards = ShardedDataset.distribute(sc, train, workers);
-
-            LockstepBench lockstep = new LockstepBench(sc, model, shards, LR, seed);
-            Dl4jBench dl4j = new Dl4jBench(model, train, LR, seed);
-            if (jitWarmup > 0) {
-                int b = batches.stream().min(Integer::compare).orElseThrow();
-                long t0 = System.nanoTime();
-                lockstep.run(b, 0, jitWarmup);
-                dl4j.run(b, 0, jitWarmup);
-                out.printf(Locale.ROOT, "  JIT warm-up: %d untimed steps of each side at B=%d in %.1f s%n",
-                        jitWarmup, b, (System.nanoTime() - t0) / 1e9);
-            }
-            for (int b : batches) {
-                long t0 = System.nanoTime();
-                Measurement a = lockstep.run(b, warmup, steps);
-                Measurement s = dl4j.run(b, warmup, steps);
-                out.printf(Locale.ROOT, "  B=%d measured in %.1f s (final loss: Lockstep %.6f, DL4J %.6f)%n",
-                        b, (System.nanoTime() - t0) / 1e9, a.finalLoss(), s.finalLoss());
-                rows.add(BenchRow.of(b, workers, limit, warmup, a, s));
-                breakdowns.add(lockstep.lastBreakdown().withBatch(b));
-            }
-            shards.release();
+                    sc.version(), settings.master(), settings.workers(), limit, ompNumThreads(),
+                    BlasThreads.current(), BlasThreads.nd4jThreads(), load);
+            printHeader(env, settings, model, train, mnist);
+            floor = SparkFloor.measure(sc, settings.workers(), model.numParams(), FLOOR_JOBS);
+            stdout.println("  Spark floor: " + floor.describe(settings.workers(), model.numParams()));
+            rows = measure(sc, settings, model, train, limit);
         }
-        out.println();
-        out.print(ReportTable.format(rows));
-        out.println();
-        out.print(Breakdown.format(breakdowns));
-        if (json != null) {
-            writeJson(rows);
-            out.println("rows written to " + json);
+        List<Target> targets = Targets.evaluate(rows);
+        stdout.println();
+        stdout.print(ReportTable.format(rows));
+        List<Breakdown> breakdowns = rows.stream().map(BenchRow::breakdown).filter(b -> b != null).toList();
+        if (!breakdowns.isEmpty()) {
+            stdout.println();
+            stdout.print(Breakdown.format(breakdowns));
         }
-        out.printf(Locale.ROOT, "total wall time %.1f s%n", (System.nanoTime() - start) / 1e9);
+        stdout.println();
+        stdout.print(Targets.format(targets));
+        double wall = (System.nanoTime() - start) / 1e9;
+        if (settings.out() != null) {
+            ResultFiles.write(new BenchReport(env, settings, floor, rows, targets, wall), settings.out());
+            stdout.println("results written to " + settings.out());
+        }
+        stdout.printf(Locale.ROOT, "total wall time %.1f s%n", wall);
         return 0;
     }
 
-    private void validate() {
-        if (batches.isEmpty()) {
-            throw new IllegalArgumentException("--batches: give at least one batch size");
+    private List<BenchRow> measure(JavaSparkContext sc, BenchSettings s, ModelAdapter model, Dataset train, int limit) {
+        ShardedDataset shards = s.runs(Side.LOCKSTEP) ? ShardedDataset.distribute(sc, train, s.workers()) : null;
+        if (shards != null) {
+            stdout.println("  storage    " + StorageReport.of(sc) + " (after caching the shards)");
         }
-        if (steps < 1) {
-            throw new IllegalArgumentException("--steps must be at least 1 (got " + steps + ")");
-        }
-        if (warmup < 0) {
-            throw new IllegalArgumentException("--warmup must not be negative (got " + warmup + ")");
-        }
-        if (jitWarmup < 0) {
-            throw new IllegalArgumentException("--jit-warmup must not be negative (got " + jitWarmup + ")");
-        }
-        if (workers < 1) {
-            throw new IllegalArgumentException("--workers must be at least 1 (got " + workers + ")");
-        }
-        for (int b : batches) {
-            if (b < workers) {
-                throw new IllegalArgumentException("--batches: " + b + " is smaller than --workers (" + workers + ")");
+        LockstepBench lockstep = shards == null ? null : new LockstepBench(sc, model, shards, LR, s.seed());
+        Dl4jBench dl4j = new Dl4jBench(model, train, LR, s.seed());
+        boolean pa = s.runs(Side.PA_F1) || s.runs(Side.PA_F5);
+        List<BenchRow> rows = new ArrayList<>();
+        try (ParameterAveragingBench paBench = pa
+                ? new ParameterAveragingBench(sc, model, train, LR, s.seed(), s.workers()) : null) {
+            jitWarmup(s, lockstep, dl4j);
+            for (int b : s.batches()) {
+                rows.add(measureBatch(s, b, limit, lockstep, dl4j, paBench));
+            }
+        } finally {
+            if (shards != null) {
+                shards.release();
             }
         }
-        if (json != null) { // fail before the measurements, not after
-            Path parent = json.toAbsolutePath().getParent();
-            if (Files.isDirectory(json) || !Files.isDirectory(parent) || !Files.isWritable(parent)) {
-                throw new IllegalArgumentException("--json: cannot write " + json);
+        return rows;
+    }
+
+    private void jitWarmup(BenchSettings s, LockstepBench lockstep, Dl4jBench dl4j) {
+        boolean dl4jRuns = s.runs(Side.DL4J_1T) || s.runs(Side.DL4J_2T);
+        if (s.jitWarmup() == 0 || lockstep == null && !dl4jRuns) {
+            return;
+        }
+        int b = s.batches().stream().min(Integer::compare).orElseThrow();
+        long t0 = System.nanoTime();
+        if (lockstep != null) {
+            lockstep.run(b, 0, s.jitWarmup());
+        }
+        if (dl4jRuns) {
+            dl4j.run(b, 0, s.jitWarmup());
+        }
+        stdout.printf(Locale.ROOT, "  JIT warm-up: %d untimed steps of Lockstep/DL4J at B=%d in %.1f s%n",
+                s.jitWarmup(), b, (System.nanoTime() - t0) / 1e9);
+    }
+
+    private BenchRow measureBatch(BenchSettings s, int b, int limit, LockstepBench lockstep, Dl4jBench dl4j,
+                                  ParameterAveragingBench pa) {
+        Map<Side, SideResult> results = new EnumMap<>(Side.class);
+        List<String> done = new ArrayList<>();
+        Breakdown breakdown = null;
+        for (Side side : Side.values()) {
+            if (!s.runs(side)) {
+                continue;
             }
+            long t0 = System.nanoTime();
+            Measurement m = switch (side) {
+                case LOCKSTEP -> lockstep.run(b, s.warmup(), s.steps());
+                case DL4J_1T -> dl4j.run(b, s.warmup(), s.steps());
+                case DL4J_2T -> withThreads(DL4J_THREADS, () -> dl4j.run(b, s.warmup(), s.steps()));
+                case PA_F1, PA_F5 -> pa.run(b, side.averagingFrequency(), s.paWarmup(), s.paFits(), s.paMaxBatches());
+            };
+            if (side == Side.LOCKSTEP) {
+                breakdown = lockstep.lastBreakdown().withBatch(b);
+            }
+            results.put(side, SideResult.of(m));
+            done.add(String.format(Locale.ROOT, "%s %.1f s (loss %.4f)", side.label(), (System.nanoTime() - t0) / 1e9,
+                    m.finalLoss()));
+        }
+        stdout.printf(Locale.ROOT, "  B=%d: %s%n", b, String.join(", ", done));
+        return BenchRow.of(b, s.workers(), limit, results, breakdown);
+    }
+
+    /** Runs {@code body} with {@code n} BLAS threads, then restores the previous count. */
+    private static Measurement withThreads(int n, java.util.function.Supplier<Measurement> body) {
+        int before = BlasThreads.current();
+        BlasThreads.set(n);
+        try {
+            return body.get();
+        } finally {
+            BlasThreads.set(before);
+        }
+    }
+
+    private BenchSettings settings() {
+        try {
+            return new BenchSettings(batches, Side.parse(sides), steps, warmup, jitWarmup, paFits, paWarmup,
+                    paMaxBatches, master, workers, seed, out);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
         }
     }
 
     /** The conf {@code lockstep train} would use ({@link SparkDefaults}), bound to 127.0.0.1, no UI. */
-    private SparkConf sparkConf() {
+    private static SparkConf sparkConf(BenchSettings s) {
         return SparkDefaults.apply(new SparkConf()
-                .setMaster(master)
+                .setMaster(s.master())
                 .setAppName("lockstep-bench")
                 .set("spark.ui.enabled", "false")
                 .set("spark.driver.host", "127.0.0.1"));
     }
 
-    private void printHeader(BenchEnv env, ModelAdapter model, Dataset train, Path mnist) {
-        out.println("Lockstep bench: Lockstep SyncTrainer vs single-process DL4J fit");
-        out.printf(Locale.ROOT, "  model      %s %d-256-256-%d (%,d params), Adam lr %s, seed %d%n", model.name(),
-                model.numFeatures(), model.numClasses(), model.numParams(), LR, seed);
-        out.printf(Locale.ROOT, "  data       %,d training examples from %s%n", train.size(), mnist);
-        out.println(env.header());
-        out.printf(Locale.ROOT, "  timing     %d untimed JIT warm-up steps once; per config %d warm-up + %d measured steps%n",
-                jitWarmup, warmup, steps);
-        out.println("             Lockstep: whole synchronized step on the driver; DL4J: one fit() call");
-        out.println();
-    }
-
-    private void writeJson(List<BenchRow> rows) throws IOException {
-        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), rows);
+    private void printHeader(BenchEnv env, BenchSettings s, ModelAdapter model, Dataset train, Path mnist) {
+        stdout.println("Lockstep bench: Lockstep vs single-process DL4J and DL4J Spark parameter averaging");
+        stdout.printf(Locale.ROOT, "  model      %s %d-256-256-%d (%,d params), Adam lr %s, seed %d%n", model.name(),
+                model.numFeatures(), model.numClasses(), model.numParams(), LR, s.seed());
+        stdout.printf(Locale.ROOT, "  data       %,d training examples from %s%n", train.size(), mnist);
+        stdout.println(env.header());
+        stdout.printf(Locale.ROOT, "  timing     %d untimed JIT warm-up steps once; per config %d warm-up + %d measured "
+                + "steps;%n             PA: %d warm-up + %d measured fit calls over <= %d global batches each%n",
+                s.jitWarmup(), s.warmup(), s.steps(), s.paWarmup(), s.paFits(), s.paMaxBatches());
+        stdout.println("             Lockstep: whole synchronized step on the driver; DL4J: one fit() call;"
+                + " PA: one SparkDl4jMultiLayer.fit(rdd)");
+        stdout.println();
     }
 
     private static String ompNumThreads() {

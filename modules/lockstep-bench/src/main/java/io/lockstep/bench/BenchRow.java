@@ -1,33 +1,65 @@
 package io.lockstep.bench;
 
-/**
- * One result row (one global batch size); also the JSON shape written by {@code --json}.
- *
- * @param globalBatch            B
- * @param workers                Lockstep's partitions / tasks per step, P
- * @param parallelLimit          min(P, Spark's default parallelism): the ideal speed-up over one process
- * @param lockstepMedianStepMs   median wall time of a synchronized step
- * @param lockstepExamplesPerSec (a) = B / median step seconds
- * @param dl4jMedianFitMs        median wall time of one plain DL4J {@code fit}
- * @param dl4jExamplesPerSec     (b) = B / median fit seconds
- * @param ratio                  (a) / (b)
- * @param efficiency             (a) / (parallelLimit × (b))
- * @param lockstepFinalLoss      training loss of Lockstep's last step (should match DL4J's)
- * @param dl4jFinalLoss          training loss of DL4J's last fit
- */
-record BenchRow(int globalBatch, int workers, int parallelLimit, int warmupSteps, int measuredSteps,
-                double lockstepMedianStepMs, double lockstepMinStepMs, double lockstepMaxStepMs,
-                double lockstepExamplesPerSec,
-                double dl4jMedianFitMs, double dl4jMinFitMs, double dl4jMaxFitMs, double dl4jExamplesPerSec,
-                double ratio, double efficiency, double lockstepFinalLoss, double dl4jFinalLoss) {
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
-    static BenchRow of(int batch, int workers, int parallelLimit, int warmup, Measurement lockstep,
-                       Measurement dl4j) {
-        double a = lockstep.examplesPerSecond(batch);
-        double b = dl4j.examplesPerSecond(batch);
-        return new BenchRow(batch, workers, parallelLimit, warmup, lockstep.millis().length,
-                lockstep.medianMillis(), lockstep.minMillis(), lockstep.maxMillis(), a,
-                dl4j.medianMillis(), dl4j.minMillis(), dl4j.maxMillis(), b,
-                a / b, a / (parallelLimit * b), lockstep.finalLoss(), dl4j.finalLoss());
+/**
+ * All results for one global batch size B; also the JSON shape of a row.
+ *
+ * @param globalBatch   B
+ * @param workers       P: Lockstep's partitions (tasks per step) and PA's workers
+ * @param parallelLimit min(P, Spark's default parallelism): the ideal speed-up over one single-threaded process
+ * @param sides         results by side key ({@link Side#key()}), in {@link Side} order; absent sides were not run
+ * @param ratios        the ratios derived from {@code sides}
+ * @param breakdown     Lockstep's median per-phase step times (null if Lockstep was not run)
+ */
+record BenchRow(int globalBatch, int workers, int parallelLimit, Map<String, SideResult> sides, Ratios ratios,
+                Breakdown breakdown) {
+
+    BenchRow {
+        sides = Collections.unmodifiableMap(new LinkedHashMap<>(sides));
+    }
+
+    static BenchRow of(int batch, int workers, int parallelLimit, Map<Side, SideResult> results, Breakdown breakdown) {
+        Map<String, SideResult> byKey = new LinkedHashMap<>();
+        for (Side s : Side.values()) {
+            if (results.containsKey(s)) {
+                byKey.put(s.key(), results.get(s));
+            }
+        }
+        return new BenchRow(batch, workers, parallelLimit, byKey, Ratios.of(results, parallelLimit), breakdown);
+    }
+
+    /** The result of {@code side}, or null if it was not run. */
+    SideResult side(Side side) {
+        return sides.get(side.key());
+    }
+
+    /**
+     * Throughput ratios; null where a side is missing.
+     *
+     * @param lockstepOverDl4j1t  Lockstep / DL4J with one BLAS thread
+     * @param efficiency          Lockstep / (parallelLimit × DL4J with one BLAS thread)
+     * @param lockstepOverDl4j2t  Lockstep / DL4J with two BLAS threads
+     * @param dl4j2tOverDl4j1t    what the second BLAS thread buys single-process DL4J
+     * @param lockstepOverPaF1    Lockstep / PA averaging every minibatch
+     * @param lockstepOverPaF5    Lockstep / PA averaging every 5 minibatches
+     */
+    record Ratios(Double lockstepOverDl4j1t, Double efficiency, Double lockstepOverDl4j2t, Double dl4j2tOverDl4j1t,
+                  Double lockstepOverPaF1, Double lockstepOverPaF5) {
+
+        static Ratios of(Map<Side, SideResult> r, int parallelLimit) {
+            Double eff = ratio(r, Side.LOCKSTEP, Side.DL4J_1T);
+            return new Ratios(ratio(r, Side.LOCKSTEP, Side.DL4J_1T), eff == null ? null : eff / parallelLimit,
+                    ratio(r, Side.LOCKSTEP, Side.DL4J_2T), ratio(r, Side.DL4J_2T, Side.DL4J_1T),
+                    ratio(r, Side.LOCKSTEP, Side.PA_F1), ratio(r, Side.LOCKSTEP, Side.PA_F5));
+        }
+
+        private static Double ratio(Map<Side, SideResult> r, Side a, Side b) {
+            SideResult x = r.get(a);
+            SideResult y = r.get(b);
+            return x == null || y == null ? null : x.examplesPerSec() / y.examplesPerSec();
+        }
     }
 }

@@ -5,7 +5,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.function.ToDoubleFunction;
 
-/** Median time of each phase of Lockstep's step over the measured steps of one batch size. */
+/**
+ * Median time of each phase of Lockstep's step over the measured steps of one batch size, in ms.
+ * {@code overhead} is the median of {@link StepTimings#overheadMillis()}: everything but the slowest
+ * task's gradient computation.
+ */
 record Breakdown(int globalBatch, double broadcast, double job, double slowestTask, double aggregate,
                  double update, double overhead) {
 
@@ -20,21 +24,21 @@ record Breakdown(int globalBatch, double broadcast, double job, double slowestTa
     }
 
     static String format(List<Breakdown> rows) {
-        StringBuilder sb = new StringBuilder("Lockstep step breakdown (median ms): job = scheduling + task compute"
-                + " + result transfer; overhead = step - slowest task\n");
-        sb.append(String.format(Locale.ROOT, "%7s  %9s  %8s  %13s  %9s  %8s  %9s%n", "B", "broadcast", "job",
-                "slowest task", "aggregate", "update", "overhead"));
+        TextTable t = new TextTable(List.of("B", "broadcast", "job", "slowest task", "aggregate", "update",
+                "overhead"));
         for (Breakdown r : rows) {
-            sb.append(String.format(Locale.ROOT, "%7d  %9.2f  %8.2f  %13.2f  %9.2f  %8.2f  %9.2f%n", r.globalBatch,
-                    r.broadcast, r.job, r.slowestTask, r.aggregate, r.update, r.overhead));
+            t.row(List.of(String.valueOf(r.globalBatch), ms(r.broadcast), ms(r.job), ms(r.slowestTask),
+                    ms(r.aggregate), ms(r.update), ms(r.overhead)));
         }
-        return sb.toString();
+        return "Lockstep step breakdown (median ms): job = scheduling + task compute + result transfer;"
+                + " overhead = broadcast + job - slowest task + aggregate + update\n" + t;
+    }
+
+    private static String ms(double v) {
+        return String.format(Locale.ROOT, "%.2f", v);
     }
 
     private static double median(List<StepTimings> t, ToDoubleFunction<StepTimings> f) {
-        double[] v = t.stream().mapToDouble(f).sorted().toArray();
-        int n = v.length;
-        return n == 0 ? Double.NaN : n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+        return Measurement.median(t.stream().mapToDouble(f).toArray());
     }
-
 }

@@ -12,7 +12,10 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
 
-/** Side (a): {@link SyncTrainer} with Adam for a fixed number of steps, timed by {@code StepMetrics.stepMillis}. */
+/**
+ * Lockstep: {@link SyncTrainer} with Adam for a fixed number of steps, timed by
+ * {@code StepMetrics.stepMillis} (the driver's whole synchronized step).
+ */
 final class LockstepBench {
     private final JavaSparkContext sc;
     private final ModelAdapter model;
@@ -39,25 +42,46 @@ final class LockstepBench {
                 .optimizer(OptimizerConfig.adam())
                 .seed(seed)
                 .build();
-        List<Double> millis = new ArrayList<>();
-        List<StepTimings> timings = new ArrayList<>();
-        double[] lastLoss = {Double.NaN};
-        new SyncTrainer(sc, model, config).fit(train, new TrainListener() {
-            @Override
-            public void onStep(StepMetrics m) {
-                if (m.step() >= warmup) {
-                    millis.add(m.stepMillis());
-                    timings.add(m.timings());
-                }
-                lastLoss[0] = m.loss();
-            }
-        });
-        lastBreakdown = Breakdown.medianOf(timings);
-        return Measurement.of(millis, lastLoss[0]);
+        StepRecorder recorder = new StepRecorder(warmup);
+        new SyncTrainer(sc, model, config).fit(train, recorder);
+        lastBreakdown = Breakdown.medianOf(recorder.timings);
+        return Measurement.of(recorder.millis, batch, recorder.lastLoss, recorder.cpu.end());
     }
 
     /** Median per-phase times of the last {@link #run}. */
     Breakdown lastBreakdown() {
         return lastBreakdown;
+    }
+
+    /**
+     * Keeps the times of the steps after the warm-up and the CPU use over them (from the end of the
+     * last warm-up step to the end of the last step: the driver's step loop, not just the timed part).
+     */
+    private static final class StepRecorder implements TrainListener {
+        private final int warmup;
+        private final List<Double> millis = new ArrayList<>();
+        private final List<StepTimings> timings = new ArrayList<>();
+        private double lastLoss = Double.NaN;
+        private CpuUse cpu;
+
+        StepRecorder(int warmup) {
+            this.warmup = warmup;
+            if (warmup == 0) {
+                cpu = CpuUse.started();
+            }
+        }
+
+        @Override
+        public void onStep(StepMetrics m) {
+            if (m.step() >= warmup) {
+                millis.add(m.stepMillis());
+                timings.add(m.timings());
+                cpu.stop();
+                cpu.start();
+            } else if (m.step() == warmup - 1) {
+                cpu = CpuUse.started();
+            }
+            lastLoss = m.loss();
+        }
     }
 }

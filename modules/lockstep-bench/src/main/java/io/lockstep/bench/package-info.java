@@ -1,13 +1,17 @@
 /**
  * Throughput measurements: Lockstep's synchronous Spark trainer against single-process plain DL4J
- * on the same model, global batches and batch sequence. A measurement tool, not a test: it prints
- * numbers and never asserts. Entry point: {@link io.lockstep.bench.BenchMain}
- * ({@code bin/lockstep bench}).
+ * (one and two BLAS threads) and DL4J Spark's {@code ParameterAveragingTrainingMaster}, on the same
+ * model, global batches and batch sequence. A measurement tool, not a test: it prints numbers and
+ * the issue's targets and never asserts. Entry point: {@link io.lockstep.bench.BenchMain}
+ * ({@code bin/lockstep bench}; {@code bin/lockstep bench jmh} runs the JMH micro-benchmarks of
+ * {@link io.lockstep.bench.jmh}). dl4j-spark is a dependency of this module only.
  *
- * <p>Both sides time only training work after warm-up: Lockstep the driver's whole synchronized
+ * <p>Every side times only training work after warm-up: Lockstep the driver's whole synchronized
  * step ({@code StepMetrics.stepMillis}: batch choice, broadcast, gradient tasks, merge, update),
- * DL4J one {@code MultiLayerNetwork.fit(DataSet)} call on a batch assembled beforehand. One untimed
- * JIT warm-up run of each side precedes the first configuration: measured here, Lockstep's step
- * time keeps falling for ~40 steps of a fresh JVM, far longer than the per-configuration warm-up.
+ * DL4J one {@code MultiLayerNetwork.fit(DataSet)} call on a batch assembled beforehand, parameter
+ * averaging one {@code SparkDl4jMultiLayer.fit(rdd)} over a fixed set of global batches. One untimed
+ * JIT warm-up run of Lockstep and DL4J precedes the first configuration: measured here, Lockstep's
+ * step time keeps falling for ~40 steps of a fresh JVM, far longer than the per-configuration
+ * warm-up. The CPU each side used (process CPU/wall, busy threads) is recorded alongside.
  */
 package io.lockstep.bench;

@@ -1,0 +1,79 @@
+package io.lockstep.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The validated settings of one bench run (everything from the command line but the data location).
+ * The constructor rejects bad values with one message naming the option.
+ *
+ * @param batches      global batch sizes B, each ≥ workers
+ * @param sides        which contenders to run
+ * @param steps        measured steps per configuration (Lockstep and DL4J)
+ * @param warmup       discarded steps before them
+ * @param jitWarmup    untimed steps of each side once, at the smallest B, before everything
+ * @param paFits       measured PA {@code fit} calls per configuration
+ * @param paWarmup     discarded PA {@code fit} calls before them
+ * @param paMaxBatches upper bound on the global batches one PA {@code fit} covers
+ * @param master       Spark master URL
+ * @param workers      P: Lockstep partitions and PA workers
+ * @param seed         model and batch-order seed
+ * @param out          file to write the report to (.json or .csv), or null
+ */
+record BenchSettings(List<Integer> batches, Set<Side> sides, int steps, int warmup, int jitWarmup, int paFits,
+                     int paWarmup, int paMaxBatches, String master, int workers, long seed, Path out) {
+
+    BenchSettings {
+        batches = List.copyOf(batches);
+        if (sides.isEmpty()) {
+            throw new IllegalArgumentException("--sides: give at least one side");
+        }
+        sides = Collections.unmodifiableSet(EnumSet.copyOf(sides));
+        if (batches.isEmpty()) {
+            throw new IllegalArgumentException("--batches: give at least one batch size");
+        }
+        atLeast("--steps", steps, 1);
+        atLeast("--warmup", warmup, 0);
+        atLeast("--jit-warmup", jitWarmup, 0);
+        atLeast("--pa-fits", paFits, 1);
+        atLeast("--pa-warmup", paWarmup, 0);
+        atLeast("--pa-max-batches", paMaxBatches, 1);
+        atLeast("--workers", workers, 1);
+        for (int b : batches) {
+            if (b < workers) {
+                throw new IllegalArgumentException("--batches: " + b + " is smaller than --workers (" + workers + ")");
+            }
+            if (runsPa(sides) && b % workers != 0) {
+                throw new IllegalArgumentException("--batches: " + b + " is not a multiple of --workers (" + workers
+                        + "), which the parameter-averaging sides need (batchSizePerWorker = B/P)");
+            }
+        }
+        if (out != null) { // fail before the measurements, not after
+            Path parent = out.toAbsolutePath().getParent();
+            if (!ResultFiles.supported(out)) {
+                throw new IllegalArgumentException("--out: " + out + " must end in .json or .csv");
+            }
+            if (Files.isDirectory(out) || parent == null || !Files.isDirectory(parent) || !Files.isWritable(parent)) {
+                throw new IllegalArgumentException("--out: cannot write " + out);
+            }
+        }
+    }
+
+    private static boolean runsPa(Set<Side> sides) {
+        return sides.contains(Side.PA_F1) || sides.contains(Side.PA_F5);
+    }
+
+    private static void atLeast(String option, int value, int min) {
+        if (value < min) {
+            throw new IllegalArgumentException(option + " must be at least " + min + " (got " + value + ")");
+        }
+    }
+
+    boolean runs(Side side) {
+        return sides.contains(side);
+    }
+}
