@@ -39,7 +39,7 @@ final class ResultRow {
         r.put("optimizer", config.optimizer().type().cliName());
         r.put("seed", config.seed());
         r.put("steps", applied);
-        r.put("examples", applied * config.globalBatch());
+        r.put("examples", stats.examples(applied));
         r.put("wall_seconds", seconds);
         r.put("target_accuracy", config.targetAccuracy() > 0 ? config.targetAccuracy() : null);
         TargetReached t = stats.target();

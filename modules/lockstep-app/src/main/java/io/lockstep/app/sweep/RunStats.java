@@ -9,6 +9,7 @@ import io.lockstep.spark.EvalSets;
 import io.lockstep.spark.TrainListener;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
 
@@ -20,7 +21,7 @@ import java.util.TreeMap;
 final class RunStats implements TrainListener {
     static final int FINAL_LOSS_STEPS = 50;
 
-    private final NavigableMap<Long, double[]> steps = new TreeMap<>(); // step -> {loss, b_simple}
+    private final NavigableMap<Long, double[]> steps = new TreeMap<>(); // step -> {loss, b_simple, examples}
     private double peakLoss = Double.NaN;
     private int stepsPerEpoch;
     private Double bestValidation;
@@ -36,7 +37,7 @@ final class RunStats implements TrainListener {
 
     @Override
     public void onStep(StepMetrics m) {
-        steps.put(m.step(), new double[] {m.loss(), m.stats().noise().bSimple()});
+        steps.put(m.step(), new double[] {m.loss(), m.stats().noise().bSimple(), m.examples()});
         if (Double.isNaN(peakLoss) || m.loss() > peakLoss) {
             peakLoss = m.loss();
         }
@@ -70,6 +71,15 @@ final class RunStats implements TrainListener {
     DivergenceEvent halt() { return halt; }
     /** Highest step loss seen, or null before the first step. */
     Double peakLoss() { return Double.isNaN(peakLoss) ? null : peakLoss; }
+
+    /**
+     * Examples processed by the first {@code applied} steps (a sum over steps, so it is right when the
+     * batch grows during the run), or 0 before the first step.
+     */
+    long examples(long applied) {
+        Map.Entry<Long, double[]> last = steps.floorEntry(applied - 1);
+        return last == null ? 0 : (long) last.getValue()[2];
+    }
 
     /** Steps seen so far (for a run that failed before returning a result). */
     long stepsSeen() {

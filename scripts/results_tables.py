@@ -1,0 +1,199 @@
+#!/usr/bin/env python3
+"""Prints the tables of results/RESULTS.md from the sweep directories (summary.csv + runs' metrics.jsonl).
+
+usage: scripts/results_tables.py [SWEEPS_DIR]     (default runs/sweeps; each experiment is SWEEPS_DIR/<name>)
+
+Plain Python 3 (csv/json only), so it runs without pandas. Every number in RESULTS.md comes from this output.
+"""
+import csv
+import json
+import math
+import os
+import sys
+from collections import defaultdict
+
+
+def rows(sweeps, name):
+    path = os.path.join(sweeps, name, "summary.csv")
+    if not os.path.exists(path):
+        print(f"\n## {name}: no {path} (run `bin/lockstep sweep experiments/{name}.yaml`)")
+        return None
+    with open(path) as f:
+        return list(csv.DictReader(f))
+
+
+def num(v):
+    return float(v) if v not in ("", None) else math.nan
+
+
+def evals(sweeps, name, run, kind="eval"):
+    out = []
+    with open(os.path.join(sweeps, name, "runs", run, "metrics.jsonl")) as f:
+        for line in f:
+            rec = json.loads(line)
+            if rec.get("type") == kind:
+                out.append(rec)
+    return out
+
+
+def fit_critical_batch(bs, ss):
+    """S = S_min (1 + B_crit/B), least squares on relative residuals (weights 1/S^2), as CriticalBatchFit."""
+    w = [1 / s ** 2 for s in ss]
+    x = [1 / b for b in bs]
+    sw = sum(w)
+    mx = sum(wi * xi for wi, xi in zip(w, x)) / sw
+    my = sum(wi * si for wi, si in zip(w, ss)) / sw
+    sxy = sum(wi * (xi - mx) * (si - my) for wi, xi, si in zip(w, x, ss))
+    sxx = sum(wi * (xi - mx) ** 2 for wi, xi in zip(w, x))
+    slope = sxy / sxx
+    s_min = my - slope * mx
+    return s_min, slope / s_min
+
+
+def table(header, body):
+    print("| " + " | ".join(header) + " |")
+    print("|" + "---|" * len(header))
+    for r in body:
+        print("| " + " | ".join(str(c) for c in r) + " |")
+
+
+def steps_to_target(sweeps):
+    data = rows(sweeps, "steps-to-target")
+    if data is None:
+        return None
+    print("\n## 1. steps-to-target")
+    best = {}
+    for r in data:
+        if r["reached_target"] == "true":
+            b = int(r["global_batch"])
+            if b not in best or int(r["steps_to_target"]) < int(best[b]["steps_to_target"]):
+                best[b] = r
+    body = []
+    for b in sorted({int(r["global_batch"]) for r in data}):
+        tried = sorted(float(r["peak_lr"]) for r in data if int(r["global_batch"]) == b)
+        div = [float(r["peak_lr"]) for r in data if int(r["global_batch"]) == b and r["diverged"] == "true"]
+        br = best.get(b)
+        body.append([b, " / ".join(f"{x:.3g}" for x in tried), f"{float(br['peak_lr']):.3g}" if br else "-",
+                     br["steps_to_target"] if br else "-", br["examples_to_target"] if br else "-",
+                     " / ".join(f"{x:.3g}" for x in div) or "-"])
+    table(["B", "peak LRs tried", "best peak LR", "steps to target", "examples to target", "diverged at LR"], body)
+    bs = sorted(best)
+    s_min, b_crit = fit_critical_batch(bs, [int(best[b]["steps_to_target"]) for b in bs])
+    print(f"\nfit S = S_min(1 + B_crit/B): S_min = {s_min:.1f} steps, B_crit = {b_crit:.0f}, E_min = {s_min * b_crit:.0f} examples")
+    bsimple = [(int(r["global_batch"]), num(r["b_simple_last_epoch"])) for r in best.values()]
+    print("B_simple (mean over the last epoch's steps) of the best run per B: "
+          + ", ".join(f"B={b}: {v:.0f}" for b, v in sorted(bsimple)))
+    return b_crit
+
+
+def stability_map(sweeps):
+    data = rows(sweeps, "stability-map")
+    if data is None:
+        return
+    print("\n## 2. stability-map (validation accuracy after 200 steps; 'div@k' = diverged at step k)")
+    lrs = sorted({float(r["lr"]) for r in data})
+    body = []
+    for b in sorted({int(r["global_batch"]) for r in data}):
+        cells, best, edge = [], None, None
+        for lr in lrs:
+            r = next((r for r in data if int(r["global_batch"]) == b and float(r["lr"]) == lr), None)
+            if r is None:
+                cells.append("")
+            elif r["diverged"] == "true":
+                cells.append(f"div@{r['diverged_step']}")
+                edge = lr if edge is None else min(edge, lr)
+            else:
+                acc = num(r["best_val_accuracy"])
+                cells.append(f"{acc:.4f}")
+                if best is None or acc > best[1]:
+                    best = (lr, acc)
+        body.append([b] + cells + [best[0] if best else "-", edge if edge is not None else "-"])
+    table(["B"] + [f"lr {x:g}" for x in lrs] + ["best LR", "smallest diverging LR"], body)
+
+
+def warmup_ablation(sweeps):
+    data = rows(sweeps, "warmup-ablation")
+    if data is None:
+        return
+    print("\n## 3. warmup-ablation (means over seeds; peak loss = max step loss)")
+    groups = defaultdict(list)
+    for r in data:
+        groups[(int(r["global_batch"]), float(r["peak_lr"]), r["warmup"])].append(r)
+    body = []
+    for (b, lr, warm), rs in sorted(groups.items()):
+        ok = [r for r in rs if r["diverged"] != "true"]
+        acc = [num(r["final_test_accuracy"]) for r in ok]
+        body.append([b, f"{lr:.3g}", warm, len(rs), sum(r["diverged"] == "true" for r in rs),
+                     f"{max(num(r['peak_loss']) for r in rs):.3f}",
+                     " / ".join(f"{a:.4f}" for a in acc) or "-",
+                     f"{sum(acc) / len(acc):.4f}" if acc else "-"])
+    table(["B", "peak LR", "warmup", "runs", "diverged", "max peak loss", "test acc per seed", "mean test acc"], body)
+
+
+def noise_scale(sweeps, b_crit):
+    data = rows(sweeps, "noise-scale")
+    if data is None:
+        return
+    print("\n## 4. noise-scale (B_simple = EMA(tr Σ)/EMA(|G|²), means over windows of the run)")
+    body = []
+    for r in sorted(data, key=lambda r: int(r["global_batch"])):
+        steps = evals(sweeps, "noise-scale", r["run"], "step")
+        vals = [(s["step"], s.get("b_simple"), s["loss"]) for s in steps if s.get("b_simple") is not None]
+        n = len(vals)
+        if n == 0:
+            continue
+        def window(lo, hi):
+            part = vals[int(lo * n):max(int(hi * n), int(lo * n) + 1)]
+            return sum(v[1] for v in part) / len(part), sum(v[2] for v in part) / len(part)
+        early, mid, late = window(0.1, 0.2), window(0.45, 0.55), window(0.9, 1.0)
+        body.append([r["global_batch"], n, f"{early[0]:.0f} (loss {early[1]:.3f})", f"{mid[0]:.0f} (loss {mid[1]:.3f})",
+                     f"{late[0]:.0f} (loss {late[1]:.3f})", f"{num(r['final_test_accuracy']):.4f}"])
+    table(["B", "steps", "B_simple 10-20%", "B_simple 45-55%", "B_simple last 10%", "test acc"], body)
+    if b_crit is not None:
+        print(f"\nfitted B_crit from experiment 1: {b_crit:.0f}")
+
+
+def scaling_rules(sweeps):
+    data = rows(sweeps, "scaling-rules")
+    if data is None:
+        return
+    print("\n## 5. scaling-rules (final test accuracy; 'div@k' = diverged at step k)")
+    body = []
+    for r in data:
+        res = f"div@{r['diverged_step']}" if r["diverged"] == "true" else f"{num(r['final_test_accuracy']):.4f}"
+        body.append([r["run"], r["global_batch"], r["lr_scaling"], f"{float(r['peak_lr']):.3g}", r["steps"], res])
+    table(["run", "B", "rule", "peak LR", "steps", "test acc"], body)
+
+
+def generalization_gap(sweeps):
+    data = rows(sweeps, "generalization-gap")
+    if data is None:
+        return
+    print("\n## 6. generalization-gap (last evaluation; gap = train acc - test acc)")
+    body = []
+    for r in data:
+        last = {}
+        for e in evals(sweeps, "generalization-gap", r["run"]):
+            last[e["set"]] = e
+        train, test = last.get("train", {}).get("accuracy"), last.get("test", {}).get("accuracy")
+        if r["diverged"] == "true":
+            res = [f"div@{r['diverged_step']}", "-", "-"]
+        else:
+            res = [f"{train:.4f}" if train is not None else "-", f"{test:.4f}" if test is not None else "-",
+                   f"{train - test:.4f}" if train is not None and test is not None else "-"]
+        body.append([r["optimizer"], r["global_batch"], f"{float(r['peak_lr']):.3g}", r["steps"]] + res)
+    table(["optimizer", "B", "peak LR", "steps", "train acc", "test acc", "gap"], body)
+
+
+def main():
+    sweeps = sys.argv[1] if len(sys.argv) > 1 else "runs/sweeps"
+    b_crit = steps_to_target(sweeps)
+    stability_map(sweeps)
+    warmup_ablation(sweeps)
+    noise_scale(sweeps, b_crit)
+    scaling_rules(sweeps)
+    generalization_gap(sweeps)
+
+
+if __name__ == "__main__":
+    main()
