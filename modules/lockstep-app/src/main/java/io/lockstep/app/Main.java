@@ -1,5 +1,6 @@
 package io.lockstep.app;
 
+import io.lockstep.app.advise.AdviseCommand;
 import io.lockstep.app.data.DataCommand;
 import io.lockstep.app.report.ReportCommand;
 import io.lockstep.app.sweep.SweepCommand;
@@ -14,7 +15,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "lockstep", mixinStandardHelpOptions = true, versionProvider = Versions.class,
         description = "Exact synchronous data-parallel deep learning (DL4J) on Apache Spark.",
-        subcommands = {TrainCommand.class, SweepCommand.class, DataCommand.class, ReportCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {TrainCommand.class, SweepCommand.class, DataCommand.class, ReportCommand.class, AdviseCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     /** Exit code for a run that failed at run time (bad data, model, I/O, Spark). */
     public static final int EXIT_FAILURE = 1;

@@ -1,0 +1,195 @@
+package io.lockstep.app.advise;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lockstep.app.Main;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code lockstep advise} through the real CLI entry point, on run directories with known step-time terms. */
+class AdviseCommandTest {
+    private static final long PARAMS = 100_000;
+    private static final double C = 0.05;
+    private static final double O = 20;
+    private static final double K = 5e-5;
+    private static final double U = 1e-6;
+
+    @TempDir
+    Path tmp;
+
+    private record Result(int code, String out, String err) {}
+
+    private static Result advise(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        String[] all = new String[args.length + 1];
+        all[0] = "advise";
+        System.arraycopy(args, 0, all, 1, args.length);
+        int code = Main.run(all, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    private static double trueStepMillis(int b, int p) {
+        return C * Math.ceil((double) b / p) + O + K * PARAMS * p + U * PARAMS;
+    }
+
+    /** A run directory whose steady-state steps follow the true model; b_simple = 300, optional target line. */
+    private Path run(String name, int b, int p, String... extra) throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve(name));
+        Files.writeString(dir.resolve("run.json"), String.format(Locale.ROOT, "{\"derived\":{\"global_batch\":%d,"
+                + "\"workers\":%d},\"model\":{\"params\":%d},\"spark\":{\"master\":\"local[%d]\"}}", b, p, PARAMS, p));
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            double compute = C * Math.ceil((double) b / p) * (i < 50 ? 5 : 1);
+            double comm = K * PARAMS * p;
+            double update = U * PARAMS;
+            lines.add(String.format(Locale.ROOT, "{\"type\":\"step\",\"step\":%d,\"b_simple\":300.0,\"step_ms\":%f,"
+                    + "\"broadcast_ms\":%f,\"job_ms\":%f,\"slowest_task_ms\":%f,\"aggregate_ms\":%f,\"update_ms\":%f}",
+                    i, compute + O + comm + update, comm / 2, compute + O, compute, comm / 2, update));
+        }
+        lines.addAll(List.of(extra));
+        Files.write(dir.resolve("metrics.jsonl"), lines);
+        return dir;
+    }
+
+    @Test
+    void fitsPredictsAndValidatesAgainstMeasuredRuns() throws IOException {
+        Path a = run("b1024-p1", 1024, 1);
+        Path b = run("b1024-p2", 1024, 2);
+        Path c = run("b4096-p4", 4096, 4);
+        Path json = tmp.resolve("out/advice.json");
+        Result r = advise(a.toString(), b.toString(), "--workers", "1,2,4", "--global-batch", "512,4096",
+                "--json", json.toString(), "--validate", c.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("predicting step time and throughput only"), r.out());
+        assertTrue(r.out().contains("mean |error| of the step time 0.0% over 1 held-out runs"), r.out());
+        JsonNode root = new ObjectMapper().readTree(json.toFile());
+        JsonNode model = root.path("step_time_model");
+        assertEquals(C, model.path("compute_ms_per_example").path("1").asDouble(), 1e-9);
+        assertEquals(C, model.path("compute_ms_per_example").path("2").asDouble(), 1e-9);
+        assertEquals(O, model.path("fixed_ms").asDouble(), 1e-6);
+        assertEquals(K, model.path("comm_ms_per_param_per_worker").asDouble(), 1e-12);
+        assertEquals(6, root.path("predictions").size());
+        for (JsonNode p : root.path("predictions")) {
+            double expected = trueStepMillis(p.path("global_batch").asInt(), p.path("workers").asInt());
+            assertEquals(expected, p.path("step_ms").asDouble(), 1e-6 * expected);
+            assertTrue(p.path("wall_seconds_to_target").isNull());
+        }
+        assertEquals(trueStepMillis(4096, 4), root.path("validation").get(0).path("predicted_step_ms").asDouble(), 1e-6);
+    }
+
+    @Test
+    void targetReachedGivesStepsAndWallTimeToTarget() throws IOException {
+        Path a = run("b512-p2", 512, 2, "{\"type\":\"target_reached\",\"step\":399,\"steps\":400}");
+        Path json = tmp.resolve("advice.json");
+        Path b = run("b2048-p2", 2048, 2, "{\"type\":\"target_reached\",\"step\":199,\"steps\":200}");
+        Result r = advise(a.toString(), "--workers", "1,2", "--global-batch", "256,512,4096", "--json", json.toString(),
+                "--validate", b.toString());
+        assertEquals(0, r.code(), r.err());
+        JsonNode root = new ObjectMapper().readTree(json.toFile());
+        double sMin = 400 / (1 + 300.0 / 512);
+        assertEquals(sMin, root.path("steps_model").path("s_min").asDouble(), 1e-9);
+        assertEquals(300, root.path("steps_model").path("b_crit").asDouble(), 1e-9);
+        for (JsonNode p : root.path("predictions")) {
+            int bs = p.path("global_batch").asInt();
+            double steps = sMin * (1 + 300.0 / bs);
+            assertEquals(steps, p.path("steps_to_target").asDouble(), 1e-9);
+            assertEquals(steps * p.path("step_ms").asDouble() / 1000, p.path("wall_seconds_to_target").asDouble(), 1e-9);
+            assertEquals(steps * bs, p.path("examples_to_target").asDouble(), 1e-6);
+        }
+        assertTrue(r.out().contains("<- fastest"), r.out());
+        assertTrue(r.out().contains("<- cheapest") || r.out().contains("fastest, cheapest"), r.out());
+        assertTrue(r.out().contains("executor-s"), r.out());
+        double predicted = sMin * (1 + 300.0 / 2048);
+        assertTrue(r.out().contains(String.format(Locale.ROOT, "%6d %6.0f %+7.1f%%", 200, predicted,
+                100 * (predicted - 200) / 200)), r.out());
+        JsonNode check = root.path("validation").get(0);
+        assertEquals(200, check.path("measured_steps_to_target").asDouble());
+        assertEquals(predicted, check.path("predicted_steps_to_target").asDouble(), 1e-9);
+    }
+
+    @Test
+    void lowQuantileIsReportedAndUsed() throws IOException {
+        Path a = run("b1024-p1", 1024, 1);
+        Result r = advise(a.toString(), "--quantile", "0.1", "--workers", "1", "--global-batch", "1024",
+                "--validate", a.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("p10 over 150 steps after 50 warm-up"), r.out());
+        assertTrue(r.out().contains("validation: predicted vs measured p10 step time"), r.out());
+        assertTrue(r.out().contains("0.0%  (fitted)"), r.out());
+        assertTrue(r.out().contains("no held-out error"), r.out());
+    }
+
+    @Test
+    void givenSMinAndBCritOverrideTheRun() throws IOException {
+        Path a = run("b512-p2", 512, 2);
+        Path json = tmp.resolve("advice.json");
+        Result r = advise(a.toString(), "--s-min", "100", "--b-crit", "1000", "--global-batch", "1000",
+                "--workers", "1", "--json", json.toString());
+        assertEquals(0, r.code(), r.err());
+        assertEquals(200, new ObjectMapper().readTree(json.toFile()).path("predictions").get(0).path("steps_to_target")
+                .asDouble(), 1e-9);
+    }
+
+    private static void assertError(Result r, int code, String... fragments) {
+        assertEquals(code, r.code(), r.err());
+        assertFalse(r.err().contains("\tat "), r.err());
+        for (String f : fragments) {
+            assertTrue(r.err().contains(f), "expected '" + f + "' in: " + r.err());
+        }
+    }
+
+    @Test
+    void missingRunDirectoriesAndFilesAreUsageErrors() throws IOException {
+        assertError(advise(tmp.resolve("nope").toString()), Main.EXIT_USAGE, "nope", "does not exist");
+        Path a = run("half", 512, 2);
+        Files.delete(a.resolve("metrics.jsonl"));
+        assertError(advise(a.toString()), Main.EXIT_USAGE, a.resolve("metrics.jsonl").toString(), "is missing");
+        assertError(advise(), Main.EXIT_USAGE, "RUN_DIR");
+    }
+
+    @Test
+    void malformedRunDataIsAFailureNamingFileAndLine() throws IOException {
+        Path a = run("bad", 512, 2, "{\"type\":\"step\",\"step\":7,\"step_ms\":\"slow\",\"broadcast_ms\":1,"
+                + "\"job_ms\":1,\"slowest_task_ms\":1,\"aggregate_ms\":1,\"update_ms\":1}");
+        assertError(advise(a.toString()), Main.EXIT_FAILURE, a.resolve("metrics.jsonl") + ":201",
+                "\"step_ms\" must be a number, got \"slow\"");
+    }
+
+    @Test
+    void badOptionsAreUsageErrorsAndNothingIsOverwritten() throws IOException {
+        Path a = run("ok", 512, 2);
+        assertError(advise(a.toString(), "--s-min", "10"), Main.EXIT_USAGE, "--s-min needs --b-crit");
+        assertError(advise(a.toString(), "--s-min", "10", "--b-crit", "5", "--target-steps", "9"), Main.EXIT_USAGE,
+                "either --target-steps or --s-min");
+        assertError(advise(a.toString(), "--workers", "0,2"), Main.EXIT_USAGE, "--workers", "got 0");
+        assertError(advise(a.toString(), "--b-crit", "-3"), Main.EXIT_USAGE, "--b-crit");
+        assertError(advise(a.toString(), "--global-batch", "x"), Main.EXIT_USAGE, "--global-batch");
+        assertError(advise(a.toString(), "--quantile", "1"), Main.EXIT_USAGE, "--quantile must be in (0, 1)");
+        Path json = Files.writeString(tmp.resolve("keep.json"), "precious");
+        assertError(advise(a.toString(), "--json", json.toString()), Main.EXIT_USAGE, "already exists");
+        assertEquals("precious", Files.readString(json));
+    }
+
+    @Test
+    void helpDescribesTheOptions() {
+        Result r = advise("--help");
+        assertEquals(0, r.code());
+        for (String option : new String[] {"--workers", "--global-batch", "--target-steps", "--b-crit", "--s-min",
+            "--json", "--validate"}) {
+            assertTrue(r.out().contains(option), option + " in " + r.out());
+        }
+    }
+}

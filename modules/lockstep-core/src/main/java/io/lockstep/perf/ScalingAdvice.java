@@ -1,0 +1,70 @@
+package io.lockstep.perf;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Predictions over a grid of executor counts and global batches, with the fastest and the cheapest point.
+ * With a steps model the fastest point has the least wall time to the target and the cheapest the fewest
+ * executor-seconds to it. Without one, every example is taken as equally useful (true only well below B_crit):
+ * the fastest point has the highest examples/s and the cheapest the fewest executor-ms per example.
+ *
+ * @param predictions one per grid point with B >= P, in grid order (P outer, B inner)
+ * @param fastest     the point with the least wall time to target (or the highest throughput)
+ * @param cheapest    the point with the fewest executor-seconds to target (or per example)
+ * @param toTarget    true when steps to target were predicted
+ */
+public record ScalingAdvice(List<Prediction> predictions, Prediction fastest, Prediction cheapest, boolean toTarget) {
+    public ScalingAdvice {
+        predictions = List.copyOf(predictions);
+    }
+
+    /**
+     * Predicts every (P, B) of the grid with B >= P.
+     *
+     * @param steps null when steps to target are unknown
+     */
+    public static ScalingAdvice of(StepTimeModel time, StepsModel steps, int[] workers, int[] batches) {
+        requirePositive("executor counts", workers);
+        requirePositive("global batches", batches);
+        List<Prediction> out = new ArrayList<>();
+        for (int p : workers) {
+            for (int b : batches) {
+                if (b >= p) {
+                    out.add(predict(time, steps, p, b));
+                }
+            }
+        }
+        if (out.isEmpty()) {
+            throw new IllegalArgumentException("no grid point has global batch B >= executors P (batches "
+                    + Arrays.toString(batches) + ", executors " + Arrays.toString(workers) + ")");
+        }
+        boolean toTarget = steps != null;
+        Comparator<Prediction> speed = toTarget ? Comparator.comparingDouble(Prediction::wallSeconds)
+                : Comparator.comparingDouble((Prediction x) -> -x.examplesPerSecond());
+        Comparator<Prediction> cost = toTarget ? Comparator.comparingDouble(Prediction::executorSeconds)
+                : Comparator.comparingDouble(Prediction::executorMillisPerExample);
+        return new ScalingAdvice(out, out.stream().min(speed).orElseThrow(), out.stream().min(cost).orElseThrow(),
+                toTarget);
+    }
+
+    /** The prediction for one point. */
+    public static Prediction predict(StepTimeModel time, StepsModel steps, int workers, int globalBatch) {
+        StepTimeModel.StepTime t = time.predict(globalBatch, workers);
+        double efficiency = time.predict(globalBatch, 1).totalMillis() / (workers * t.totalMillis());
+        return new Prediction(workers, globalBatch, t, efficiency, steps == null ? Double.NaN : steps.steps(globalBatch));
+    }
+
+    private static void requirePositive(String what, int[] values) {
+        if (values == null || values.length == 0) {
+            throw new IllegalArgumentException("no " + what + " to predict for");
+        }
+        for (int v : values) {
+            if (v < 1) {
+                throw new IllegalArgumentException(what + " must be >= 1, got " + v);
+            }
+        }
+    }
+}

@@ -1,0 +1,103 @@
+package io.lockstep.perf;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.OptionalDouble;
+import java.util.OptionalLong;
+
+/**
+ * Chooses the {@link StepsModel} from what is known, in this order:
+ * <ol>
+ *   <li>S_min and B_crit given: used as they are;</li>
+ *   <li>runs that reached a target (a {@code target_reached} line, or {@code targetSteps} for the first run)
+ *       at two or more distinct B, and no B_crit given: S(B) fitted to them ({@link StepsModel#fit});</li>
+ *   <li>one such run: the curve through it, with B_crit given or else B_crit ≈ B_simple (McCandlish et al.:
+ *       the simple noise scale approximates the critical batch, to an order of magnitude) from that run, or
+ *       failing that from the first run that recorded one;</li>
+ *   <li>otherwise no steps model: only step time and throughput can be predicted.</li>
+ * </ol>
+ */
+public final class StepsSource {
+    private StepsSource() {
+    }
+
+    /**
+     * The steps model, or none, and why.
+     *
+     * @param model       the chosen model, null when steps to target cannot be predicted
+     * @param explanation one sentence for the user
+     */
+    public record Choice(StepsModel model, String explanation) {}
+
+    /**
+     * @param runs        the measured runs (first = reference run)
+     * @param targetSteps steps the first run needed to reach the target, overriding its {@code target_reached}
+     * @param sMin        given S_min (requires {@code bCrit})
+     * @param bCrit       given B_crit
+     */
+    public static Choice resolve(List<MeasuredRun> runs, OptionalLong targetSteps, OptionalDouble sMin,
+                                 OptionalDouble bCrit) {
+        if (runs.isEmpty()) {
+            throw new IllegalArgumentException("need at least one measured run");
+        }
+        if (sMin.isPresent()) {
+            if (bCrit.isEmpty()) {
+                throw new IllegalArgumentException("S_min given without B_crit: give both, or B_crit with a target");
+            }
+            StepsModel m = new StepsModel(sMin.getAsDouble(), bCrit.getAsDouble(), "given S_min and B_crit");
+            return new Choice(m, describe(m));
+        }
+        List<MeasuredRun> reached = reached(runs, targetSteps);
+        if (reached.isEmpty()) {
+            return new Choice(null, "no run reached a target and no steps to target were given: predicting step time"
+                    + " and throughput only (give --target-steps S, or --b-crit X --s-min Y)");
+        }
+        if (bCrit.isEmpty() && reached.stream().mapToInt(MeasuredRun::globalBatch).distinct().count() >= 2) {
+            try {
+                StepsModel m = StepsModel.fit(reached.stream().mapToDouble(MeasuredRun::globalBatch).toArray(),
+                        reached.stream().mapToDouble(r -> r.stepsToTarget().getAsLong()).toArray());
+                return new Choice(m, describe(m));
+            } catch (IllegalArgumentException e) {
+                return throughOne(reached.get(0), runs, bCrit, "fit to the runs failed (" + e.getMessage() + "); ");
+            }
+        }
+        return throughOne(reached.get(0), runs, bCrit, "");
+    }
+
+    private static List<MeasuredRun> reached(List<MeasuredRun> runs, OptionalLong targetSteps) {
+        List<MeasuredRun> out = new ArrayList<>();
+        for (int i = 0; i < runs.size(); i++) {
+            MeasuredRun r = i == 0 && targetSteps.isPresent() ? runs.get(0).withStepsToTarget(targetSteps.getAsLong())
+                    : runs.get(i);
+            if (r.stepsToTarget().isPresent()) {
+                out.add(r);
+            }
+        }
+        return out;
+    }
+
+    private static Choice throughOne(MeasuredRun run, List<MeasuredRun> runs, OptionalDouble bCrit, String prefix) {
+        long steps = run.stepsToTarget().getAsLong();
+        String basis = run.name() + " reached the target in " + steps + " steps at B=" + run.globalBatch();
+        if (bCrit.isPresent()) {
+            StepsModel m = StepsModel.throughMeasurement(run.globalBatch(), steps, bCrit.getAsDouble(),
+                    basis + ", B_crit given");
+            return new Choice(m, prefix + describe(m));
+        }
+        MeasuredRun withNoise = Double.isFinite(run.bSimple()) ? run
+                : runs.stream().filter(r -> Double.isFinite(r.bSimple())).findFirst().orElse(null);
+        if (withNoise == null) {
+            return new Choice(null, prefix + basis + ", but B_crit is unknown (no run recorded b_simple: that needs P >= 2"
+                    + " or --micro-batch): predicting step time and throughput only (give --b-crit X)");
+        }
+        StepsModel m = StepsModel.throughMeasurement(run.globalBatch(), steps, withNoise.bSimple(),
+                String.format(Locale.ROOT, "%s, B_crit ~ B_simple = %.0f of %s (McCandlish: same order of magnitude)",
+                        basis, withNoise.bSimple(), withNoise.name()));
+        return new Choice(m, prefix + describe(m));
+    }
+
+    private static String describe(StepsModel m) {
+        return String.format(Locale.ROOT, "steps to target S(B) = %.1f * (1 + %.0f/B): %s", m.sMin(), m.bCrit(), m.source());
+    }
+}

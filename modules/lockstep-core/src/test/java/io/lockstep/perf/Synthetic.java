@@ -1,0 +1,38 @@
+package io.lockstep.perf;
+
+import io.lockstep.metrics.StepTimings;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.Random;
+
+/** Runs whose step times follow T = c·⌈B/P⌉ + o + k·params·P + u·params exactly, plus slow warm-up steps. */
+record Synthetic(double c, double o, double k, double u, long params) {
+    static final int STEPS = 300;
+    static final int WARMUP = 50;
+
+    MeasuredRun run(int b, int p) {
+        return run(b, p, 0, new Random(1));
+    }
+
+    /** A run with multiplicative noise of relative size {@code noise} on every term; warm-up steps 10x slower. */
+    MeasuredRun run(int b, int p, double noise, Random rng) {
+        List<StepSample> steps = new ArrayList<>();
+        for (int i = 0; i < STEPS; i++) {
+            double slow = i < WARMUP ? 10 : 1;
+            double compute = c * MeasuredRun.ceilDiv(b, p) * slow * jitter(noise, rng);
+            double comm = k * params * p * jitter(noise, rng);
+            double fixed = o * slow * jitter(noise, rng);
+            double update = u * params * jitter(noise, rng);
+            double broadcast = 0.5 * comm;
+            double aggregate = 0.5 * comm;
+            StepTimings t = new StepTimings(broadcast, compute + fixed, compute, aggregate, update);
+            steps.add(new StepSample(i, compute + fixed + comm + update, t, 100 + i));
+        }
+        return new MeasuredRun("b" + b + "-p" + p, b, p, params, "local[" + p + "]", steps, OptionalLong.empty());
+    }
+
+    private static double jitter(double noise, Random rng) {
+        return noise == 0 ? 1 : Math.max(0.1, 1 + noise * rng.nextGaussian());
+    }
+}
