@@ -5,6 +5,7 @@ import io.lockstep.app.train.TrainRun;
 import io.lockstep.spark.SqlTables;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,8 +62,25 @@ public final class SweepCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * The spec file: {@code path} itself, or, when it does not exist, {@code path.yaml}, {@code .yml} or
+     * {@code .json} (so {@code lockstep sweep experiments/noise-scale} finds {@code experiments/noise-scale.yaml}).
+     */
+    static Path resolve(Path path) {
+        if (Files.exists(path)) {
+            return path;
+        }
+        for (String ext : List.of(".yaml", ".yml", ".json")) {
+            Path candidate = path.resolveSibling(path.getFileName() + ext);
+            if (Files.isRegularFile(candidate)) {
+                return candidate;
+            }
+        }
+        return path;
+    }
+
     private int sweep() throws IOException {
-        SweepSpec sweep = SpecParser.read(specFile);
+        SweepSpec sweep = SpecParser.read(resolve(specFile));
         List<PlannedRun> plan = SweepPlanner.plan(sweep);
         List<TrainRun> runs = SweepPlanner.parse(sweep, plan);
         SweepDir dir = new SweepDir(out != null ? out : Path.of("runs", "sweeps", sweep.name()));

@@ -126,4 +126,13 @@ class SweepPlannerTest {
                 () -> spec("name: s\ngrid: {epochs: [1, 2]}\nstop: {max-steps: 10}\n"));
         assertTrue(e.getMessage().contains("stop.max-steps") && e.getMessage().contains("epochs"), e.getMessage());
     }
+
+    @Test
+    void specPathWithoutExtensionFindsTheYamlFile(@TempDir Path dir) throws IOException {
+        Path yaml = Files.writeString(dir.resolve("exp.yaml"), "name: exp\n");
+        assertEquals(yaml, SweepCommand.resolve(dir.resolve("exp")));
+        assertEquals(yaml, SweepCommand.resolve(yaml));
+        Path missing = dir.resolve("nothing");
+        assertEquals(missing, SweepCommand.resolve(missing), "a missing spec is left as given, for the error message");
+    }
 }
