@@ -42,7 +42,7 @@ import picocli.CommandLine.Spec;
 public final class BenchMain implements Callable<Integer> {
     private static final double LR = 1e-3;
     /** Timed jobs of each kind for the {@link SparkFloor}. */
-    private static final int FLOOR_JOBS = 40;
+    private static final int FLOOR_JOBS = 400;
     /** BLAS threads of the second single-process DL4J side. */
     private static final int DL4J_THREADS = 2;
 
@@ -57,7 +57,7 @@ public final class BenchMain implements Callable<Integer> {
     List<Integer> batches = new ArrayList<>(List.of(256, 1024, 4096, 16384));
 
     @Option(names = "--sides", split = ",", paramLabel = "SIDE",
-            description = "What to measure: lockstep, dl4j-1t, dl4j-2t, pa-f1, pa-f5 or all (default: all).")
+            description = "What to measure: lockstep, dl4j-1t, dl4j-2t, dl4j-pair, pa-f1, pa-f5 or all (default: all).")
     List<String> sides = new ArrayList<>(List.of("all"));
 
     @Option(names = "--steps", paramLabel = "N", description = "Measured steps per configuration (default: ${DEFAULT-VALUE}).")
@@ -69,7 +69,7 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--jit-warmup", paramLabel = "N",
             description = "Untimed steps of Lockstep and DL4J run once before the first configuration, so JIT and "
                     + "first-use costs do not land on the first batch size (default: ${DEFAULT-VALUE}).")
-    int jitWarmup = 200;
+    int jitWarmup = 1000;
 
     @Option(names = "--pa-fits", paramLabel = "N",
             description = "Measured ParameterAveraging fit calls per configuration (default: ${DEFAULT-VALUE}).")
@@ -193,10 +193,11 @@ public final class BenchMain implements Callable<Integer> {
         boolean pa = s.runs(Side.PA_F1) || s.runs(Side.PA_F5);
         List<BenchRow> rows = new ArrayList<>();
         try (ParameterAveragingBench paBench = pa
-                ? new ParameterAveragingBench(sc, model, train, LR, s.seed(), s.workers()) : null) {
+                ? new ParameterAveragingBench(sc, model, train, LR, s.seed(), s.workers()) : null;
+             Dl4jPairBench pair = new Dl4jPairBench(model, train, LR, s.seed())) {
             jitWarmup(s, lockstep, dl4j);
             for (int b : s.batches()) {
-                rows.add(measureBatch(s, b, limit, lockstep, dl4j, paBench));
+                rows.add(measureBatch(s, b, limit, lockstep, dl4j, pair, paBench));
             }
         } finally {
             if (shards != null) {
@@ -224,6 +225,7 @@ public final class BenchMain implements Callable<Integer> {
     }
 
     private BenchRow measureBatch(BenchSettings s, int b, int limit, LockstepBench lockstep, Dl4jBench dl4j,
+                                  Dl4jPairBench pair,
                                   ParameterAveragingBench pa) {
         Map<Side, SideResult> results = new EnumMap<>(Side.class);
         List<String> done = new ArrayList<>();
@@ -237,6 +239,7 @@ public final class BenchMain implements Callable<Integer> {
                 case LOCKSTEP -> lockstep.run(b, s.warmup(), s.steps());
                 case DL4J_1T -> dl4j.run(b, s.warmup(), s.steps());
                 case DL4J_2T -> withThreads(DL4J_THREADS, () -> dl4j.run(b, s.warmup(), s.steps()));
+                case DL4J_PAIR -> pair.run(b, s.warmup(), s.steps());
                 case PA_F1, PA_F5 -> pa.run(b, side.averagingFrequency(), s.paWarmup(), s.paFits(), s.paMaxBatches());
             };
             if (side == Side.LOCKSTEP) {

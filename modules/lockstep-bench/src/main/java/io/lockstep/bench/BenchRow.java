@@ -45,15 +45,18 @@ record BenchRow(int globalBatch, int workers, int parallelLimit, Map<String, Sid
      * @param dl4j2tOverDl4j1t    what the second BLAS thread buys single-process DL4J
      * @param lockstepOverPaF1    Lockstep / PA averaging every minibatch
      * @param lockstepOverPaF5    Lockstep / PA averaging every 5 minibatches
+     * @param pairOverDl4j1t      the measured ceiling: two concurrent single-thread fits / one
+     * @param lockstepOverPair    Lockstep / that ceiling (efficiency against what the machine can do)
      */
     record Ratios(Double lockstepOverDl4j1t, Double efficiency, Double lockstepOverDl4j2t, Double dl4j2tOverDl4j1t,
-                  Double lockstepOverPaF1, Double lockstepOverPaF5) {
+                  Double lockstepOverPaF1, Double lockstepOverPaF5, Double pairOverDl4j1t, Double lockstepOverPair) {
 
         static Ratios of(Map<Side, SideResult> r, int parallelLimit) {
             Double eff = ratio(r, Side.LOCKSTEP, Side.DL4J_1T);
             return new Ratios(ratio(r, Side.LOCKSTEP, Side.DL4J_1T), eff == null ? null : eff / parallelLimit,
                     ratio(r, Side.LOCKSTEP, Side.DL4J_2T), ratio(r, Side.DL4J_2T, Side.DL4J_1T),
-                    ratio(r, Side.LOCKSTEP, Side.PA_F1), ratio(r, Side.LOCKSTEP, Side.PA_F5));
+                    ratio(r, Side.LOCKSTEP, Side.PA_F1), ratio(r, Side.LOCKSTEP, Side.PA_F5),
+                    ratio(r, Side.DL4J_PAIR, Side.DL4J_1T), ratio(r, Side.LOCKSTEP, Side.DL4J_PAIR));
         }
 
         private static Double ratio(Map<Side, SideResult> r, Side a, Side b) {

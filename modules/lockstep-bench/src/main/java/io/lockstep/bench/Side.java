@@ -16,6 +16,11 @@ enum Side {
     DL4J_1T("dl4j-1t", "DL4J 1t"),
     /** Single-process DL4J {@code fit}, two BLAS threads. */
     DL4J_2T("dl4j-2t", "DL4J 2t"),
+    /**
+     * Two single-thread DL4J fits on the two halves of each global batch at the same time, no
+     * communication: the measured data-parallel ceiling of the machine ({@link Dl4jPairBench}).
+     */
+    DL4J_PAIR("dl4j-pair", "2x DL4J 1t"),
     /** DL4J Spark's ParameterAveragingTrainingMaster, averaging after every minibatch. */
     PA_F1("pa-f1", "PA f=1"),
     /** DL4J Spark's ParameterAveragingTrainingMaster, averaging every 5 minibatches. */

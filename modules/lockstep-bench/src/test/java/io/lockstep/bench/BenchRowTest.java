@@ -22,6 +22,17 @@ class BenchRowTest {
     }
 
     @Test
+    void measuredCeilingRatios() {
+        Map<Side, SideResult> m = new java.util.EnumMap<>(Results.sides(4096, 30_000, 20_000, 25_000, 2_000, 6_000));
+        m.put(Side.DL4J_PAIR, Results.rate(4096, 32_000));
+        BenchRow.Ratios q = BenchRow.of(4096, 2, 2, m, null).ratios();
+        assertEquals(1.6, q.pairOverDl4j1t(), 1e-12);
+        assertEquals(30.0 / 32, q.lockstepOverPair(), 1e-12);
+        assertEquals(0.75, q.efficiency(), 1e-12, "the nominal efficiency is unchanged by the ceiling side");
+        assertNull(BenchRow.of(4096, 2, 2, Results.sides(4096, 1, 1, 1, 1, 1), null).ratios().lockstepOverPair());
+    }
+
+    @Test
     void missingSidesGiveNoRatio() {
         BenchRow r = BenchRow.of(256, 2, 2, Map.of(Side.LOCKSTEP, Results.rate(256, 1000)), null);
         assertNull(r.ratios().efficiency());

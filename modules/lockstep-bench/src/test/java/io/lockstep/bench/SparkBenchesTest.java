@@ -63,6 +63,25 @@ class SparkBenchesTest {
     }
 
     @Test
+    void theConcurrentPairFitsEachHalfLikeOneDl4jNetwork() {
+        try (Dl4jPairBench pair = new Dl4jPairBench(model, data, 1e-2, 42)) {
+            Measurement m = pair.run(32, 1, 4);
+            assertEquals(4, m.millis().length);
+            assertEquals(32, m.examplesPerIteration());
+            org.deeplearning4j.nn.multilayer.MultiLayerNetwork first = Dl4jModels.network(model, 1e-2);
+            org.deeplearning4j.nn.multilayer.MultiLayerNetwork second = Dl4jModels.network(model, 1e-2);
+            io.lockstep.data.BatchPlan plan = new io.lockstep.data.BatchPlan(N, 32, 42);
+            for (int step = 0; step < 5; step++) {
+                int[] rows = plan.batch(step);
+                first.fit(Dl4jModels.rows(data, java.util.Arrays.copyOfRange(rows, 0, 16)));
+                second.fit(Dl4jModels.rows(data, java.util.Arrays.copyOfRange(rows, 16, 32)));
+            }
+            assertEquals((first.score() + second.score()) / 2, m.finalLoss(), 1e-6,
+                    "two concurrent fits end where the same fits done one after the other end");
+        }
+    }
+
+    @Test
     void parameterAveragingCoversWholeRoundsOfGlobalBatches() {
         try (ParameterAveragingBench pa = new ParameterAveragingBench(sc, model, data, 1e-2, 42, 2)) {
             Measurement f1 = pa.run(32, 1, 1, 2, 3);
@@ -78,7 +97,7 @@ class SparkBenchesTest {
     void sparkFloorTimesBothKindsOfJob() {
         SparkFloor f = SparkFloor.measure(sc, 2, 1000, 4);
         assertEquals(4, f.jobs());
-        assertTrue(f.emptyJobMs() > 0 && f.resultJobMs() > 0, f.toString());
+        assertTrue(f.emptyJobMs() > 0 && f.resultJobMs() > 0 && f.stepJobMs() > 0, f.toString());
         assertTrue(f.describe(2, 1000).contains("2 tasks returning 1,000 floats"));
     }
 

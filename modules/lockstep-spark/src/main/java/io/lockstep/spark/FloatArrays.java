@@ -6,10 +6,15 @@ import java.io.ObjectOutput;
 import java.nio.ByteBuffer;
 
 /**
- * Bulk (de)serialization of {@code float[]} for the per-step messages: one byte-array copy instead of
- * Java serialization's element-by-element {@code writeFloats}.
+ * Bulk (de)serialization of {@code float[]} for the per-step messages: the floats travel as raw
+ * big-endian bytes, converted through one small reused chunk instead of Java serialization's
+ * element-by-element {@code writeFloats} and without a second array of the message's full size (a
+ * 1 MB temporary is a "humongous" allocation for G1, and there are two per task and step).
  */
 final class FloatArrays {
+    /** Floats per conversion chunk (64 KiB of bytes). */
+    static final int CHUNK = 16_384;
+
     private FloatArrays() {}
 
     static void write(ObjectOutput out, float[] a) throws IOException {
@@ -18,9 +23,13 @@ final class FloatArrays {
             return;
         }
         out.writeInt(a.length);
-        ByteBuffer bytes = ByteBuffer.allocate(a.length * Float.BYTES);
-        bytes.asFloatBuffer().put(a);
-        out.write(bytes.array());
+        ByteBuffer bytes = ByteBuffer.allocate(Math.min(a.length, CHUNK) * Float.BYTES);
+        for (int from = 0; from < a.length; from += CHUNK) {
+            int n = Math.min(CHUNK, a.length - from);
+            bytes.clear();
+            bytes.asFloatBuffer().put(a, from, n);
+            out.write(bytes.array(), 0, n * Float.BYTES);
+        }
     }
 
     static float[] read(ObjectInput in) throws IOException {
@@ -28,10 +37,14 @@ final class FloatArrays {
         if (n < 0) {
             return null;
         }
-        byte[] bytes = new byte[n * Float.BYTES];
-        in.readFully(bytes);
         float[] a = new float[n];
-        ByteBuffer.wrap(bytes).asFloatBuffer().get(a);
+        ByteBuffer bytes = ByteBuffer.allocate(Math.min(n, CHUNK) * Float.BYTES);
+        for (int from = 0; from < n; from += CHUNK) {
+            int m = Math.min(CHUNK, n - from);
+            in.readFully(bytes.array(), 0, m * Float.BYTES);
+            bytes.clear();
+            bytes.asFloatBuffer().get(a, from, m);
+        }
         return a;
     }
 }

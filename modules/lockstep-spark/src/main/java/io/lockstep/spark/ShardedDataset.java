@@ -34,9 +34,11 @@ public final class ShardedDataset {
 
     /**
      * Distributes an in-memory dataset over {@code partitions} cached partitions of near-equal size.
-     * The data travels once, as a broadcast that each partition cuts its range from; the broadcast's
-     * executor copies are released once the shards are cached (the driver keeps it so lost
-     * partitions can be rebuilt).
+     * The data travels once: the driver cuts the P shards and broadcasts each separately, so an
+     * executor fetches only the shards of the partitions it computes (not the whole dataset); the
+     * broadcasts' executor copies are released once the shards are cached (the driver keeps them so
+     * lost partitions can be rebuilt). The shards are not the partitions of a parallelized
+     * collection on purpose: a task ships its partition object, so every step would resend the data.
      */
     public static ShardedDataset distribute(JavaSparkContext sc, Dataset data, int partitions) {
         if (partitions < 1 || partitions > data.size()) {
@@ -47,17 +49,18 @@ public final class ShardedDataset {
         for (int p = 0; p <= partitions; p++) {
             bounds[p] = (int) ((long) data.size() * p / partitions);
         }
-        Broadcast<Dataset> all = sc.broadcast(data);
+        List<Broadcast<Shard>> parts = new ArrayList<>();
         List<Integer> ids = new ArrayList<>();
         for (int p = 0; p < partitions; p++) {
+            parts.add(sc.broadcast(Shard.cut(data, p, bounds[p], bounds[p + 1])));
             ids.add(p);
         }
         JavaRDD<Shard> shards = sc.parallelize(ids, partitions)
-                .map(p -> Shard.cut(all.value(), p, bounds[p], bounds[p + 1]))
+                .map(p -> parts.get(p).value())
                 .setName("lockstep shards of " + data.name())
                 .persist(StorageLevel.MEMORY_ONLY());
         shards.count();
-        all.unpersist(false);
+        parts.forEach(b -> b.unpersist(false));
         return new ShardedDataset(shards, bounds, data.size(), data.numFeatures(), data.numClasses());
     }
 

@@ -13,6 +13,11 @@ import org.apache.spark.SparkConf;
  *   <li>{@code spark.ui.showConsoleProgress=false}: Lockstep shows its own progress bar.</li>
  *   <li>{@code spark.executorEnv.OMP_NUM_THREADS=1}: one BLAS thread per task, so concurrent tasks on
  *       an executor never oversubscribe its cores.</li>
+ *   <li>{@code spark.scheduler.minRegisteredResourcesRatio=1.0}: on a cluster, the first job (which
+ *       caches the shards, and so pins every later step's task to an executor) waits until all
+ *       expected executors have registered (at most {@code spark.scheduler.maxRegisteredResourcesWaitingTime},
+ *       30 s by default) instead of piling the shards onto the first one. Standalone clusters know what
+ *       to expect only from {@code spark.cores.max}. No effect in local mode.</li>
  * </ul>
  */
 public final class SparkDefaults {
@@ -24,6 +29,7 @@ public final class SparkDefaults {
         conf.setIfMissing("spark.broadcast.compress", "false");
         conf.setIfMissing("spark.ui.showConsoleProgress", "false");
         conf.setIfMissing("spark.executorEnv.OMP_NUM_THREADS", "1");
+        conf.setIfMissing("spark.scheduler.minRegisteredResourcesRatio", "1.0");
         return conf;
     }
 }
