@@ -23,7 +23,7 @@ BENCH_CP="$ROOT/modules/lockstep-bench/target/bench-classpath.txt"
 die() { echo "bench-cluster: $*" >&2; exit 2; }
 log() { echo "bench-cluster: $*" >&2; }
 
-BATCHES=4096,1024 STEPS=30 WARMUP=5 JIT=100 OUT=""
+BATCHES=4096,1024 STEPS=30 WARMUP=5 JIT=1000 OUT=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --batches) BATCHES="${2:?--batches needs a value}"; shift 2 ;;

@@ -43,6 +43,8 @@ public final class BenchMain implements Callable<Integer> {
     private static final double LR = 1e-3;
     /** Timed jobs of each kind for the {@link SparkFloor}. */
     private static final int FLOOR_JOBS = 400;
+    /** Timed rounds per task for the {@link BarrierRound}. */
+    private static final int BARRIER_ROUNDS = 5;
     /** BLAS threads of the second single-process DL4J side. */
     private static final int DL4J_THREADS = 2;
 
@@ -152,6 +154,7 @@ public final class BenchMain implements Callable<Integer> {
         List<BenchRow> rows;
         BenchEnv env;
         SparkFloor floor;
+        BarrierRound barrier = null;
         try (JavaSparkContext sc = new JavaSparkContext(sparkConf(settings))) {
             sc.setLogLevel("WARN");
             int limit = Math.min(settings.workers(), sc.defaultParallelism());
@@ -162,6 +165,10 @@ public final class BenchMain implements Callable<Integer> {
             printHeader(env, settings, model, train, mnist);
             floor = SparkFloor.measure(sc, settings.workers(), model.numParams(), FLOOR_JOBS);
             stdout.println("  Spark floor: " + floor.describe(settings.workers(), model.numParams()));
+            if (settings.master().startsWith("local")) { // a barrier stage needs all P slots free at once
+                barrier = BarrierRound.measure(sc, settings.workers(), BARRIER_ROUNDS);
+                stdout.println("  persistent tasks: " + barrier.describe(settings.workers()));
+            }
             rows = measure(sc, settings, model, train, limit);
         }
         List<Target> targets = Targets.evaluate(rows);
@@ -176,7 +183,7 @@ public final class BenchMain implements Callable<Integer> {
         stdout.print(Targets.format(targets));
         double wall = (System.nanoTime() - start) / 1e9;
         if (settings.out() != null) {
-            ResultFiles.write(new BenchReport(env, settings, floor, rows, targets, wall), settings.out());
+            ResultFiles.write(new BenchReport(env, settings, floor, barrier, rows, targets, wall), settings.out());
             stdout.println("results written to " + settings.out());
         }
         stdout.printf(Locale.ROOT, "total wall time %.1f s%n", wall);

@@ -29,7 +29,7 @@ class ResultFilesTest {
         BenchSettings s = new BenchSettings(List.of(256, 1024), EnumSet.allOf(Side.class), 30, 5, 200, 3, 1, 10,
                 "local[2]", 2, 42, out);
         List<BenchRow> rows = rows();
-        return new BenchReport(env, s, new SparkFloor(3.5, 6.25, 7.5, 40), rows, Targets.evaluate(rows), 12.5);
+        return new BenchReport(env, s, new SparkFloor(3.5, 6.25, 7.5, 40), new BarrierRound(0.5, 10), rows, Targets.evaluate(rows), 12.5);
     }
 
     @Test

@@ -102,6 +102,14 @@ class SparkBenchesTest {
     }
 
     @Test
+    void barrierRoundsAreTimedInsideEveryTask() {
+        BarrierRound b = BarrierRound.measure(sc, 2, 2);
+        assertEquals(2, b.rounds());
+        assertTrue(b.medianMs() > 0 && b.medianMs() < 60_000, b.toString());
+        assertTrue(b.describe(2).contains("barrier round of 2 tasks"));
+    }
+
+    @Test
     void batchesPerFitIsAMultipleOfTheAveragingFrequency() {
         assertEquals(10, ParameterAveragingBench.batchesPerFit(60_000, 256, 1, 10));
         assertEquals(10, ParameterAveragingBench.batchesPerFit(60_000, 4096, 5, 10));
