@@ -18,7 +18,8 @@ def rows(path):
             report = json.load(f)
         return {r["globalBatch"]: r for r in report["rows"]}, report
     except (OSError, ValueError, KeyError) as e:
-        sys.exit(f"bench-runs: {path}: not a bench JSON report ({e})")
+        print(f"bench-runs: {path}: not a bench JSON report ({e})", file=sys.stderr)
+        sys.exit(2)
 
 
 def metrics(row):
@@ -41,7 +42,8 @@ def fmt(name, v):
 
 def main(paths):
     if not paths:
-        sys.exit(__doc__)
+        print(__doc__.strip(), file=sys.stderr)
+        sys.exit(2)
     runs = [rows(p) for p in paths]
     batches = sorted(set().union(*(r[0].keys() for r in runs)))
     names = list(metrics({"ratios": {}, "sides": {}}).keys())
