@@ -105,11 +105,7 @@ public final class GradientWorker {
     }
 
     private INDArray gatherFeatures(float[] features, int[] rows) {
-        float[] x = new float[rows.length * numFeatures];
-        for (int i = 0; i < rows.length; i++) {
-            System.arraycopy(features, rows[i] * numFeatures, x, i * numFeatures, numFeatures);
-        }
-        return NdBuffers.matrix(x, rows.length, numFeatures);
+        return NdBuffers.gatherRows(features, rows, numFeatures);
     }
 
     private INDArray oneHot(int[] labels, int[] rows) {

@@ -20,6 +20,20 @@ final class NdBuffers {
         return m;
     }
 
+    /**
+     * A new row-major {@code rows.length × cols} float32 matrix whose row i is row {@code rows[i]} of
+     * the row-major {@code source} (rows of {@code cols} values), copied straight into the native
+     * buffer without an intermediate Java array.
+     */
+    static INDArray gatherRows(float[] source, int[] rows, int cols) {
+        INDArray m = Nd4j.createUninitialized(DataType.FLOAT, new long[] {rows.length, cols}, 'c');
+        FloatBuffer out = view(m);
+        for (int row : rows) {
+            out.put(source, row * cols, cols);
+        }
+        return m;
+    }
+
     /** Overwrites the contiguous float32 array {@code target} with {@code values}. */
     static void copyInto(float[] values, INDArray target) {
         if (target.length() != values.length) {
