@@ -7,7 +7,8 @@
 #   (a) fit the step-time model on ONE run (B=1024, P=1, repeat 1) and
 #   (b) fit it on two runs (B=1024 with P=1 and P=2, repeat 1),
 # and prints, for every measured run, the predicted and the measured median step time and the
-# relative error; (c) repeats (b) with 10th percentiles instead of medians.
+# relative error; (c) repeats (b) with 10th percentiles instead of medians; (e) fits on the smallest
+# and the largest B with every P (repeat 1), which lets the advisor fit a per-task compute constant.
 # (d) Steps to a target: trains with P=2 until the validation accuracy reaches TARGET_ACCURACY at
 # B = 512 and 2048 (fitted: S(B) = S_min(1 + B_crit/B)) and at B = 1024 (held out), and compares the
 # predicted steps to target with the measured ones (TARGET_ACCURACY=0 skips this part).
@@ -100,6 +101,15 @@ echo
 echo "== (c) as (b), 10th percentiles (less sensitive to other load on the machine) =="
 "${LOCKSTEP[@]}" advise "$OUT/b$FIT_B-p1-r1" "$OUT/b$FIT_B-p2-r1" "${GRID[@]}" --quantile 0.1 \
   --json "$OUT/advice-two-runs-p10.json" "${validate[@]}"
+read -r -a BS <<< "$BATCHES"
+if [ "${#BS[@]}" -ge 3 ]; then
+  lo="${BS[0]}" hi="${BS[${#BS[@]}-1]}"
+  fit_runs=()
+  for b in "$lo" "$hi"; do for p in $WORKERS; do fit_runs+=("$OUT/b$b-p$p-r1"); done; done
+  echo
+  echo "== (e) fitted on B=$lo and B=$hi with every P (repeat 1): per-task constant a_P + c_P*ceil(B/P), medians =="
+  "${LOCKSTEP[@]}" advise "${fit_runs[@]}" "${GRID[@]}" --json "$OUT/advice-two-batches.json" "${validate[@]}"
+fi
 if [ "$TARGET_ACCURACY" != 0 ]; then
   echo
   echo "== (d) steps to validation accuracy $TARGET_ACCURACY: fitted at B=512 and 2048 (P=2), B=1024 held out =="

@@ -11,9 +11,10 @@ import java.util.TreeMap;
  * Step time of synchronous data-parallel training as a function of the global batch B and the executor
  * count P, for a model of {@code params} parameters:
  * <pre>
- *   T(B, P) = c_P·⌈B/P⌉ + o + k·params·P + u·params
+ *   T(B, P) = a_P + c_P·⌈B/P⌉ + o + k·params·P + u·params
  * </pre>
  * c_P: gradient compute per example of the slowest task (the step waits for it; one core per executor);
+ * a_P: the slowest task's compute that does not grow with its examples (0 unless fitted, below);
  * o: fixed cost per step (task scheduling and launch, broadcast creation, driver bookkeeping);
  * k: cost per parameter per executor (shipping and merging each executor's gradient sum);
  * u: optimizer update per parameter on the driver.
@@ -24,6 +25,10 @@ import java.util.TreeMap;
  *       bandwidth and caches, so the compute per example of P tasks is often higher than of one; c is therefore
  *       kept per measured P, and a P that was not measured takes the c of the nearest measured P (the larger one
  *       on a tie). With runs at a single P, c is one constant, as in the plain model.</li>
+ *   <li>a_P: when the runs with P executors have two or more different task sizes ⌈B/P⌉, a_P and c_P are the
+ *       least-squares line through their (task size, compute) points instead (larger products run closer to
+ *       BLAS peak, and a task has fixed costs, so compute per example is not the same at every B). If that
+ *       line has a negative intercept or a non-positive slope, a_P = 0 and c_P is the ratio above.</li>
  *   <li>u = mean update time / params.</li>
  *   <li>o and k from the remaining time r = step − compute − u·params (broadcast, job minus compute, merging,
  *       bookkeeping): see {@link OverheadFit}. One run, or two at different P, are reproduced exactly. With a single P the two cannot be told apart and r is
@@ -37,10 +42,11 @@ import java.util.TreeMap;
  * @param params                  parameter count of the model the runs trained
  * @param commFitted              true when k was fitted from runs with different P
  * @param notes                   how each term was obtained, for the user
+ * @param computeMillisPerTask    a_P by measured executor count P, ms per task (a missing P counts as 0)
  */
 public record StepTimeModel(SortedMap<Integer, Double> computeMillisPerExample, double fixedMillis,
                             double commMillisPerParamWorker, double updateMillisPerParam, long params,
-                            boolean commFitted, List<String> notes) {
+                            boolean commFitted, List<String> notes, SortedMap<Integer, Double> computeMillisPerTask) {
     public StepTimeModel {
         if (computeMillisPerExample == null || computeMillisPerExample.isEmpty()) {
             throw new IllegalArgumentException("c (compute per example) is needed for at least one executor count");
@@ -58,7 +64,18 @@ public record StepTimeModel(SortedMap<Integer, Double> computeMillisPerExample, 
             throw new IllegalArgumentException("params must be >= 1, got " + params);
         }
         computeMillisPerExample = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(computeMillisPerExample));
+        computeMillisPerTask = java.util.Collections.unmodifiableSortedMap(
+                new TreeMap<>(computeMillisPerTask == null ? Map.of() : computeMillisPerTask));
+        computeMillisPerTask.forEach((p, a) -> requireNonNegative("a (compute per task) at P=" + p, a));
         notes = List.copyOf(notes);
+    }
+
+    /** A model without a per-task compute constant (a_P = 0 for every P). */
+    public StepTimeModel(SortedMap<Integer, Double> computeMillisPerExample, double fixedMillis,
+                         double commMillisPerParamWorker, double updateMillisPerParam, long params, boolean commFitted,
+                         List<String> notes) {
+        this(computeMillisPerExample, fixedMillis, commMillisPerParamWorker, updateMillisPerParam, params, commFitted,
+                notes, new TreeMap<>());
     }
 
     /** A model with one compute time per example for every P. */
@@ -84,12 +101,20 @@ public record StepTimeModel(SortedMap<Integer, Double> computeMillisPerExample, 
 
     /** c for P executors: that of the nearest measured executor count (the larger one on a tie). */
     public double computeMillisPerExample(int workers) {
+        return computeMillisPerExample.get(nearestMeasured(workers));
+    }
+
+    /** a for P executors: that of the nearest measured executor count (the larger one on a tie); 0 if not fitted. */
+    public double computeMillisPerTask(int workers) {
+        return computeMillisPerTask.getOrDefault(nearestMeasured(workers), 0.0);
+    }
+
+    private int nearestMeasured(int workers) {
         Integer below = computeMillisPerExample.headMap(workers + 1).isEmpty() ? null
                 : computeMillisPerExample.headMap(workers + 1).lastKey();
         Integer above = computeMillisPerExample.tailMap(workers).isEmpty() ? null
                 : computeMillisPerExample.tailMap(workers).firstKey();
-        int nearest = below == null ? above : above == null ? below : workers - below < above - workers ? below : above;
-        return computeMillisPerExample.get(nearest);
+        return below == null ? above : above == null ? below : workers - below < above - workers ? below : above;
     }
 
     /** Predicts the step time for global batch B on P executors (B >= P >= 1). */
@@ -98,7 +123,8 @@ public record StepTimeModel(SortedMap<Integer, Double> computeMillisPerExample, 
             throw new IllegalArgumentException("need global batch B >= workers P >= 1, got B=" + globalBatch
                     + ", P=" + workers);
         }
-        return new StepTime(computeMillisPerExample(workers) * MeasuredRun.ceilDiv(globalBatch, workers), fixedMillis,
+        return new StepTime(computeMillisPerTask(workers)
+                + computeMillisPerExample(workers) * MeasuredRun.ceilDiv(globalBatch, workers), fixedMillis,
                 commMillisPerParamWorker * params * workers, updateMillisPerParam * params);
     }
 
@@ -115,27 +141,51 @@ public record StepTimeModel(SortedMap<Integer, Double> computeMillisPerExample, 
                         + "); fit one model at a time");
             }
         }
-        SortedMap<Integer, Double> c = computeByWorkers(runs);
+        SortedMap<Integer, Double> c = new TreeMap<>();
+        SortedMap<Integer, Double> a = new TreeMap<>();
+        computeByWorkers(runs, c, a);
         double u = runs.stream().mapToDouble(RunSummary::updateMillis).average().orElseThrow() / params;
         List<String> notes = new ArrayList<>();
-        StringBuilder cNote = new StringBuilder("c = slowest-task time / ceil(B/P), by P:");
-        c.forEach((p, v) -> cNote.append(String.format(Locale.ROOT, " P=%d %.4g ms/example", p, v)));
+        StringBuilder cNote = new StringBuilder(a.isEmpty() ? "c = slowest-task time / ceil(B/P), by P:"
+                : "a + c*ceil(B/P) = slowest-task time (a line where a P has runs at two or more B), by P:");
+        c.forEach((p, v) -> cNote.append(a.containsKey(p)
+                ? String.format(Locale.ROOT, " P=%d a=%.3g ms c=%.4g ms/example", p, a.get(p), v)
+                : String.format(Locale.ROOT, " P=%d %.4g ms/example", p, v)));
         notes.add(cNote.append(c.size() > 1 ? " (other P: nearest measured P)" : " (used for every P)").toString());
         notes.add(String.format(Locale.ROOT, "u = %.3g ms/param: optimizer update time / %d params", u, params));
         OverheadFit rest = OverheadFit.of(runs, params, u * params);
         notes.add(rest.note());
-        return new StepTimeModel(c, rest.fixedMillis(), rest.perParamWorker(), u, params, rest.fitted(), notes);
+        return new StepTimeModel(c, rest.fixedMillis(), rest.perParamWorker(), u, params, rest.fitted(), notes, a);
     }
 
-    private static SortedMap<Integer, Double> computeByWorkers(List<RunSummary> runs) {
-        SortedMap<Integer, double[]> sums = new TreeMap<>();
-        for (RunSummary r : runs) {
-            double[] s = sums.computeIfAbsent(r.run().workers(), p -> new double[2]);
-            s[0] += r.computeMillis();
-            s[1] += r.examplesPerTask();
-        }
-        SortedMap<Integer, Double> c = new TreeMap<>();
-        sums.forEach((p, s) -> c.put(p, s[0] / s[1]));
-        return c;
+    /** Fills c_P for every measured P and a_P where a line through two or more task sizes could be fitted. */
+    private static void computeByWorkers(List<RunSummary> runs, SortedMap<Integer, Double> c,
+                                         SortedMap<Integer, Double> a) {
+        SortedMap<Integer, List<RunSummary>> byP = new TreeMap<>();
+        runs.forEach(r -> byP.computeIfAbsent(r.run().workers(), p -> new ArrayList<>()).add(r));
+        byP.forEach((p, rs) -> {
+            double n = 0;
+            double y = 0;
+            for (RunSummary r : rs) {
+                n += r.examplesPerTask();
+                y += r.computeMillis();
+            }
+            double meanN = n / rs.size();
+            double meanY = y / rs.size();
+            double sxx = 0;
+            double sxy = 0;
+            for (RunSummary r : rs) {
+                sxx += (r.examplesPerTask() - meanN) * (r.examplesPerTask() - meanN);
+                sxy += (r.examplesPerTask() - meanN) * (r.computeMillis() - meanY);
+            }
+            double slope = sxx > 0 ? sxy / sxx : 0;
+            double intercept = meanY - slope * meanN;
+            if (sxx > 0 && slope > 0 && intercept >= 0) {
+                c.put(p, slope);
+                a.put(p, intercept);
+            } else {
+                c.put(p, y / n);
+            }
+        });
     }
 }

@@ -43,6 +43,38 @@ class StepTimeModelTest {
     }
 
     @Test
+    void fitsAPerTaskConstantWhereAWorkerCountHasTwoTaskSizes() {
+        Synthetic withA = new Synthetic(0.05, 20, 2e-5, 1e-6, 250_000, 4.0);
+        StepTimeModel m = fit(withA.run(256, 1), withA.run(4096, 1), withA.run(256, 2), withA.run(4096, 2));
+        for (int p : new int[] {1, 2}) {
+            assertEquals(4.0, m.computeMillisPerTask(p), 1e-9);
+            assertEquals(0.05, m.computeMillisPerExample(p), 1e-12);
+        }
+        for (int b : new int[] {512, 1024, 16384}) { // held-out B: exact, where a ratio c would miss by a/⌈B/P⌉
+            double expected = 4.0 + 0.05 * b + 20 + 2e-5 * 250_000 + 1e-6 * 250_000;
+            assertEquals(expected, m.predict(b, 1).totalMillis(), 1e-6 * expected, "B=" + b);
+        }
+        assertTrue(m.notes().get(0).contains("a=4.00 ms"), m.notes().get(0));
+    }
+
+    @Test
+    void keepsTheRatioWhenTheLineWouldHaveANegativeIntercept() {
+        Synthetic withA = new Synthetic(0.05, 20, 0, 0, 1000, 0);
+        MeasuredRun small = withA.run(256, 1);
+        Synthetic slower = new Synthetic(0.08, 20, 0, 0, 1000, 0); // per example dearer at the larger B
+        StepTimeModel m = fit(small, slower.run(4096, 1));
+        assertEquals(0.0, m.computeMillisPerTask(1));
+        assertEquals((0.05 * 256 + 0.08 * 4096) / (256 + 4096), m.computeMillisPerExample(1), 1e-9);
+    }
+
+    @Test
+    void oneTaskSizePerWorkerCountFitsNoConstant() {
+        StepTimeModel m = fit(TRUE.run(1024, 1), TRUE.run(1024, 2));
+        assertTrue(m.computeMillisPerTask().isEmpty());
+        assertEquals(0.0, m.computeMillisPerTask(4));
+    }
+
+    @Test
     void recoversTermsWithinAFewPercentUnderNoise() {
         Random rng = new Random(7);
         StepTimeModel m = fit(TRUE.run(1024, 1, 0.1, rng), TRUE.run(1024, 2, 0.1, rng), TRUE.run(2048, 4, 0.1, rng));

@@ -6,10 +6,15 @@ import java.util.List;
 import java.util.OptionalLong;
 import java.util.Random;
 
-/** Runs whose step times follow T = c·⌈B/P⌉ + o + k·params·P + u·params exactly, plus slow warm-up steps. */
-record Synthetic(double c, double o, double k, double u, long params) {
+/** Runs whose step times follow T = a + c·⌈B/P⌉ + o + k·params·P + u·params exactly, plus slow warm-up steps. */
+record Synthetic(double c, double o, double k, double u, long params, double a) {
     static final int STEPS = 300;
     static final int WARMUP = 50;
+
+    /** Without a per-task compute constant (a = 0). */
+    Synthetic(double c, double o, double k, double u, long params) {
+        this(c, o, k, u, params, 0);
+    }
 
     MeasuredRun run(int b, int p) {
         return run(b, p, 0, new Random(1));
@@ -20,7 +25,7 @@ record Synthetic(double c, double o, double k, double u, long params) {
         List<StepSample> steps = new ArrayList<>();
         for (int i = 0; i < STEPS; i++) {
             double slow = i < WARMUP ? 10 : 1;
-            double compute = c * MeasuredRun.ceilDiv(b, p) * slow * jitter(noise, rng);
+            double compute = (a + c * MeasuredRun.ceilDiv(b, p)) * slow * jitter(noise, rng);
             double comm = k * params * p * jitter(noise, rng);
             double fixed = o * slow * jitter(noise, rng);
             double update = u * params * jitter(noise, rng);

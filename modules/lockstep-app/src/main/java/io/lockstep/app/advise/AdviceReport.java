@@ -33,7 +33,8 @@ record AdviceReport(List<RunSummary> fitted, StepTimeModel time, StepsSource.Cho
                     r.computeMillis(),
                     r.updateMillis(), r.restMillis(), r.commMillis());
         }
-        line(sb, "model: T(B,P) = c_P*ceil(B/P) + o + k*params*P + u*params (one core per executor)");
+        line(sb, "model: T(B,P) = %sc_P*ceil(B/P) + o + k*params*P + u*params (one core per executor)",
+                time.computeMillisPerTask().isEmpty() ? "" : "a_P + ");
         time.notes().forEach(n -> line(sb, "  %s", n));
         line(sb, "%s", steps.explanation());
         sb.append(AdviceTable.of(advice));
@@ -73,6 +74,7 @@ record AdviceReport(List<RunSummary> fitted, StepTimeModel time, StepsSource.Cho
         Map<String, Object> model = new LinkedHashMap<>();
         model.put("params", time.params());
         model.put("compute_ms_per_example", time.computeMillisPerExample());
+        model.put("compute_ms_per_task", time.computeMillisPerTask());
         model.put("fixed_ms", time.fixedMillis());
         model.put("comm_ms_per_param_per_worker", time.commMillisPerParamWorker());
         model.put("update_ms_per_param", time.updateMillisPerParam());

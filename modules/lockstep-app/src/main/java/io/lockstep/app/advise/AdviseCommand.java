@@ -26,7 +26,8 @@ import picocli.CommandLine.Spec;
         description = {"Scaling advisor: from measured runs (their per-step time breakdown, and steps to a target and"
                 + " the gradient noise scale when present) predict step time, throughput, parallel efficiency, steps,"
                 + " examples and wall time to the target for other executor counts P and global batches B:",
-            "  T(B,P) = c_P*ceil(B/P) + o + k*params*P + u*params", "  S(B) = S_min*(1 + B_crit/B)",
+            "  T(B,P) = a_P + c_P*ceil(B/P) + o + k*params*P + u*params   (a_P only from runs at two or more B per P)",
+            "  S(B) = S_min*(1 + B_crit/B)",
             "Marks the fastest and the cheapest (executor-seconds) point of the grid."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:advice printed", "1:a run directory holds malformed data", "2:invalid command line"})
