@@ -29,16 +29,9 @@ record OverheadFit(double fixedMillis, double perParamWorker, boolean fitted, St
                     + " P = %d, so the time outside compute and update is assumed fixed; give runs with another P to"
                     + " fit its growth with P", meanR, runs.get(0).run().workers()));
         }
-        double meanX = runs.stream().mapToDouble(r -> x(r, params)).average().orElseThrow();
-        double sxx = 0;
-        double sxy = 0;
-        for (int i = 0; i < rest.length; i++) {
-            double dx = x(runs.get(i), params) - meanX;
-            sxx += dx * dx;
-            sxy += dx * (rest[i] - meanR);
-        }
-        double k = sxy / sxx;
-        double o = meanR - k * meanX;
+        LineFit line = LineFit.of(runs.stream().mapToDouble(r -> x(r, params)).toArray(), rest);
+        double k = line.slope();
+        double o = line.intercept();
         if (!(k > 0)) {
             return new OverheadFit(meanR, 0, true, String.format(Locale.ROOT, "o = %.3g ms, k = 0: the time outside"
                     + " compute and update did not grow with P in these runs (slope %.3g ms per executor)", meanR,

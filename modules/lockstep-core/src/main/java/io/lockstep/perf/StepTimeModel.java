@@ -164,27 +164,20 @@ public record StepTimeModel(SortedMap<Integer, Double> computeMillisPerExample, 
         SortedMap<Integer, List<RunSummary>> byP = new TreeMap<>();
         runs.forEach(r -> byP.computeIfAbsent(r.run().workers(), p -> new ArrayList<>()).add(r));
         byP.forEach((p, rs) -> {
-            double n = 0;
-            double y = 0;
-            for (RunSummary r : rs) {
-                n += r.examplesPerTask();
-                y += r.computeMillis();
-            }
-            double meanN = n / rs.size();
-            double meanY = y / rs.size();
-            double sxx = 0;
-            double sxy = 0;
-            for (RunSummary r : rs) {
-                sxx += (r.examplesPerTask() - meanN) * (r.examplesPerTask() - meanN);
-                sxy += (r.examplesPerTask() - meanN) * (r.computeMillis() - meanY);
-            }
-            double slope = sxx > 0 ? sxy / sxx : 0;
-            double intercept = meanY - slope * meanN;
-            if (sxx > 0 && slope > 0 && intercept >= 0) {
-                c.put(p, slope);
-                a.put(p, intercept);
+            double[] n = rs.stream().mapToDouble(RunSummary::examplesPerTask).toArray();
+            double[] y = rs.stream().mapToDouble(RunSummary::computeMillis).toArray();
+            LineFit line = LineFit.of(n, y);
+            if (line.spread() > 0 && line.slope() > 0 && line.intercept() >= 0) {
+                c.put(p, line.slope());
+                a.put(p, line.intercept());
             } else {
-                c.put(p, y / n);
+                double sumN = 0;
+                double sumY = 0;
+                for (int i = 0; i < n.length; i++) {
+                    sumN += n[i];
+                    sumY += y[i];
+                }
+                c.put(p, sumY / sumN);
             }
         });
     }
