@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonAutoDetect;
 import com.fasterxml.jackson.annotation.JsonAutoDetect.Visibility;
 import io.lockstep.data.BatchPlan;
 import io.lockstep.data.BatchSizeSchedule;
+import io.lockstep.data.DataPlacement;
 import io.lockstep.optim.OptimizerConfig;
 import io.lockstep.schedule.LrSchedule;
 import io.lockstep.schedule.LrScaling;
@@ -23,6 +24,11 @@ import java.util.Objects;
  * <p>With {@link #batchGrowthFactor()} {@code F > 0} the global batch grows instead of the rate
  * decaying (Smith et al. 2017): it is {@link #globalBatch()} in the first epochs and multiplied by F
  * every {@link #batchGrowthEvery()} epochs ({@link #batchPlan(int)}); the rates are those of B.
+ *
+ * <p>Ghost batches: every forward/backward pass covers one ghost batch of {@link #ghostBatch()} examples
+ * (its batch-norm statistics and random stream); {@link #resolveGhostBatch} gives the value a step uses.
+ * {@link #microBatch()} further cuts a ghost batch into passes of bounded memory (only for models whose
+ * pass does not depend on its batch).
  */
 @JsonAutoDetect(fieldVisibility = Visibility.ANY, getterVisibility = Visibility.NONE, isGetterVisibility = Visibility.NONE)
 public final class TrainConfig {
@@ -31,6 +37,7 @@ public final class TrainConfig {
     private final int batchGrowthEvery;
     private final int workers;
     private final int microBatch;
+    private final int ghostBatch;
     private final int epochs;
     private final long steps;
     private final double lr;
@@ -52,6 +59,7 @@ public final class TrainConfig {
         batchGrowthEvery = b.batchGrowthEvery;
         workers = b.workers;
         microBatch = b.microBatch;
+        ghostBatch = b.ghostBatch;
         epochs = b.epochs;
         steps = b.steps;
         lr = b.lr;
@@ -80,6 +88,15 @@ public final class TrainConfig {
                     + "): each worker needs at least one example per step on average");
         }
         require(microBatch >= 0, "microBatch", microBatch, "must not be negative (0 = no accumulation)");
+        require(ghostBatch >= 0, "ghostBatch", ghostBatch, "must not be negative (0 = automatic)");
+        if (ghostBatch > globalBatch) {
+            throw new ConfigException("ghostBatch (" + ghostBatch + ") must not exceed globalBatch (" + globalBatch
+                    + "): a ghost batch is a part of one step's batch");
+        }
+        if (ghostBatch > 0 && microBatch > ghostBatch) {
+            throw new ConfigException("microBatch (" + microBatch + ") must not exceed ghostBatch (" + ghostBatch
+                    + "): a micro-batch is a part of one ghost batch");
+        }
         require(epochs >= 0, "epochs", epochs, "must not be negative");
         require(steps >= 0, "steps", steps, "must not be negative");
         if ((epochs == 0) == (steps == 0)) {
@@ -107,6 +124,30 @@ public final class TrainConfig {
     public int workers() { return workers; }
     /** Micro-batch size for gradient accumulation inside each worker; 0 = none. */
     public int microBatch() { return microBatch; }
+    /** Examples per forward pass (batch-norm statistics, dropout stream); 0 = automatic ({@link #resolveGhostBatch}). */
+    public int ghostBatch() { return ghostBatch; }
+
+    /** Ghost batch of batch-norm and dropout models when none is given (Goyal et al. normalize over 32 per worker). */
+    public static final int DEFAULT_GHOST_BATCH = 32;
+
+    /**
+     * The ghost batch of a step of {@code batchSize} examples: {@link #ghostBatch()} if set; otherwise, for
+     * a model whose pass depends on its batch ({@code batchDependent}: batch norm, dropout), a fixed
+     * {@value #DEFAULT_GHOST_BATCH} (at most B) so that runs with different P stay comparable; for any other
+     * model one pass per worker (⌈B/P⌉ with replicated data, the whole share with sharded data), which
+     * changes nothing but float rounding.
+     *
+     * @param placement where the training data lives (it decides how ghost batches can be formed)
+     */
+    public int resolveGhostBatch(int batchSize, boolean batchDependent, DataPlacement placement) {
+        if (ghostBatch > 0) {
+            return Math.min(ghostBatch, batchSize);
+        }
+        if (batchDependent) {
+            return Math.min(DEFAULT_GHOST_BATCH, batchSize);
+        }
+        return placement == DataPlacement.REPLICATED ? (batchSize + workers - 1) / workers : batchSize;
+    }
     public int epochs() { return epochs; }
     public long steps() { return steps; }
     /** The reference learning rate, tuned at {@link #referenceBatch()}. */
@@ -166,7 +207,7 @@ public final class TrainConfig {
     /** A builder holding this configuration's values. */
     public Builder toBuilder() {
         return new Builder().globalBatch(globalBatch).batchGrowthFactor(batchGrowthFactor)
-                .batchGrowthEvery(batchGrowthEvery).workers(workers).microBatch(microBatch).epochs(epochs)
+                .batchGrowthEvery(batchGrowthEvery).workers(workers).microBatch(microBatch).ghostBatch(ghostBatch).epochs(epochs)
                 .steps(steps).lr(lr).lrScaling(lrScaling).referenceBatch(referenceBatch).schedule(schedule)
                 .optimizer(optimizer).clipNorm(clipNorm).divergence(divergence).noiseEmaDecay(noiseEmaDecay)
                 .earlyStoppingPatience(earlyStoppingPatience).evalEvery(evalEvery).targetAccuracy(targetAccuracy).seed(seed);
@@ -193,11 +234,16 @@ public final class TrainConfig {
     @Override
     public String toString() {
         return "TrainConfig[globalBatch=" + globalBatch + growthString() + ", workers=" + workers + ", microBatch=" + microBatch
-                + ", epochs=" + epochs + ", steps=" + steps + ", lr=" + lr + ", lrScaling=" + lrScaling
+                + ghostString() + ", epochs=" + epochs + ", steps=" + steps + ", lr=" + lr + ", lrScaling=" + lrScaling
                 + ", referenceBatch=" + referenceBatch + ", schedule=" + schedule + ", optimizer=" + optimizer
                 + ", clipNorm=" + clipNorm + ", divergence=" + divergence + ", noiseEmaDecay=" + noiseEmaDecay
                 + ", earlyStoppingPatience=" + earlyStoppingPatience + ", evalEvery=" + evalEvery
                 + ", targetAccuracy=" + targetAccuracy + ", seed=" + seed + "]";
+    }
+
+    /** Empty without a ghost batch, so that the string (and equality) of configs from before ghost batches is unchanged. */
+    private String ghostString() {
+        return ghostBatch == 0 ? "" : ", ghostBatch=" + ghostBatch;
     }
 
     /** Empty without growth, so that the string (and equality) of configs without growth is unchanged. */
@@ -219,6 +265,7 @@ public final class TrainConfig {
         private int batchGrowthEvery = 1;
         private int workers = 1;
         private int microBatch = 0;
+        private int ghostBatch = 0;
         private int epochs = 0;
         private long steps = 0;
         private double lr = 1e-3;
@@ -241,6 +288,8 @@ public final class TrainConfig {
         public Builder batchGrowthEvery(int v) { batchGrowthEvery = v; return this; }
         public Builder workers(int v) { workers = v; return this; }
         public Builder microBatch(int v) { microBatch = v; return this; }
+        /** Examples per forward pass; 0 = automatic. */
+        public Builder ghostBatch(int v) { ghostBatch = v; return this; }
         public Builder epochs(int v) { epochs = v; return this; }
         public Builder steps(long v) { steps = v; return this; }
         public Builder lr(double v) { lr = v; return this; }

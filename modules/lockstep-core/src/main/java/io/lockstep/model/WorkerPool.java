@@ -1,32 +1,50 @@
 package io.lockstep.model;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Queue;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Function;
 
 /**
  * A per-JVM pool of {@link GradientWorker}s keyed by model configuration, so each executor builds a
  * network once and reuses it across steps. Concurrent tasks in one executor each borrow their own
- * worker (networks are not thread-safe).
+ * worker (networks are not thread-safe). Only the {@value #MAX_MODELS} most recently used model
+ * configurations keep their networks: a sweep over many models does not grow executor memory (a
+ * worker in use when its model is evicted is simply not returned).
  */
 public final class WorkerPool {
-    private static final Map<String, Queue<GradientWorker>> POOLS = new ConcurrentHashMap<>();
+    static final int MAX_MODELS = 2;
+
+    private static final Map<String, Queue<GradientWorker>> POOLS = new LinkedHashMap<>(4, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Queue<GradientWorker>> eldest) {
+            return size() > MAX_MODELS;
+        }
+    };
 
     private WorkerPool() {}
 
     /** Runs {@code body} with a worker for {@code model}, returning the worker to the pool afterwards. */
     public static <T> T withWorker(ModelAdapter model, Function<GradientWorker, T> body) {
-        Queue<GradientWorker> pool = POOLS.computeIfAbsent(model.configJson(), k -> new ConcurrentLinkedQueue<>());
-        GradientWorker worker = pool.poll();
+        String key = model.configJson();
+        GradientWorker worker = pool(key).poll();
         if (worker == null) {
             worker = model.newWorker();
         }
         try {
             return body.apply(worker);
         } finally {
-            pool.offer(worker);
+            pool(key).offer(worker);
         }
+    }
+
+    /** Number of model configurations that currently keep networks (for tests). */
+    static synchronized int models() {
+        return POOLS.size();
+    }
+
+    private static synchronized Queue<GradientWorker> pool(String key) {
+        return POOLS.computeIfAbsent(key, k -> new ConcurrentLinkedQueue<>());
     }
 }

@@ -25,7 +25,8 @@ import java.util.Objects;
  * with lambda = {@link OptimizerConfig#weightDecay()} (the weight decay lives here, inside the rule).
  * Guard: ratio 1 when ||w_l|| = 0 or ||u_l|| = 0. Blocks with {@link ParamBlock#bias()} are, when
  * {@code excludeBiases} is set, updated with ratio 1 and without the lambda term, i.e.
- * {@code update = eta_t * r} (bias-corrected Adam). Epsilon is added to sqrt(v-hat), as in the paper
+ * {@code update = eta_t * r} (bias-corrected Adam). Blocks that are not trainable (running statistics,
+ * frozen layers) are always excluded and get a zero gradient from {@link ParameterUpdate}. Epsilon is added to sqrt(v-hat), as in the paper
  * (DL4J's Adam adds it to sqrt(v) and folds the bias corrections into the step size), and defaults to
  * the paper's 1e-6 ({@link OptimizerConfig#DEFAULT_LAMB_EPSILON}).
  *
@@ -86,7 +87,7 @@ public final class LambOptimizer extends AbstractOptimizer {
         for (int b = 0; b < blocks.size(); b++) {
             start[b] = blocks.get(b).offset();
             end[b] = blocks.get(b).end();
-            excluded[b] = excludeBiases && blocks.get(b).bias();
+            excluded[b] = !blocks.get(b).trainable() || excludeBiases && blocks.get(b).bias();
         }
         this.lastTrust = new double[blocks.size()];
         java.util.Arrays.fill(lastTrust, Double.NaN);

@@ -19,7 +19,9 @@ import java.util.Objects;
  * (the weight decay lives here, inside the rule) and m = {@link OptimizerConfig#momentum()}.
  * Guard: lambda_l = 1 when ||w_l|| = 0 or ||g_l|| = 0. Blocks with {@link ParamBlock#bias()} are,
  * when {@code excludeBiases} is set (the usual practice), updated with lambda = 1 and without the
- * beta term, i.e. plain momentum SGD.
+ * beta term, i.e. plain momentum SGD. Blocks that are not trainable ({@link ParamBlock#trainable()}: running
+ * statistics, frozen layers) are always excluded: they get a zero gradient from {@link ParameterUpdate}, so
+ * their velocity stays zero and they never enter a trust ratio.
  *
  * <p>Arithmetic: norms and the element update in double, state stored as float32; the result is
  * deterministic. State: one array, the velocity v, which carries the learning rate, so
@@ -65,7 +67,7 @@ public final class LarsOptimizer extends AbstractOptimizer {
         for (int b = 0; b < blocks.size(); b++) {
             start[b] = blocks.get(b).offset();
             end[b] = blocks.get(b).end();
-            excluded[b] = excludeBiases && blocks.get(b).bias();
+            excluded[b] = !blocks.get(b).trainable() || excludeBiases && blocks.get(b).bias();
         }
         this.lastTrust = new double[blocks.size()];
         java.util.Arrays.fill(lastTrust, Double.NaN);

@@ -32,6 +32,14 @@ import java.util.Objects;
  * <b>once, on the driver</b>, never inside the executors' sums (which would multiply it by the
  * number of executors).
  *
+ * <h2>Parameter roles</h2>
+ * Only trainable blocks ({@link io.lockstep.model.ParamRole#WEIGHT}, {@code BIAS}) go through steps 2–4,
+ * with the gradient of every other block set to zero inside the optimizer. A running-statistic block
+ * ({@code RUNNING_STAT}, batch-norm mean/variance) carries in {@code meanGradient} the count-weighted mean
+ * of DL4J's per-pass final updates; it is applied exactly as DL4J applies it — {@code w -= delta}, no
+ * optimizer, no regularization. A {@code FROZEN} block never changes. Clipping and gradient norms are the
+ * caller's, over trainable blocks only ({@link ParamLayout#trainableMask()}).
+ *
  * <h2>LARS and LAMB</h2>
  * The layer-wise rules ({@link LarsOptimizer}, {@link LambOptimizer}; {@link OptimizerType#layerwise()})
  * get the {@link ParamLayout} and use {@link OptimizerConfig#weightDecay()} as their own coefficient
@@ -71,6 +79,10 @@ public final class ParameterUpdate {
     private final ParamLayout layout;
     private final Optimizer optimizer;
     private final boolean[] weightMask;
+    /** Element ranges {from, to} of running-statistic and of frozen blocks (empty for plain models). */
+    private final int[][] statRanges;
+    private final int[][] frozenRanges;
+    private final float[] statDelta;
     private final int n;
     private final float[] scratch;
     private final float[] update;
@@ -83,6 +95,9 @@ public final class ParameterUpdate {
         this.n = layout.numParams();
         this.optimizer = config.newOptimizer(layout);
         this.weightMask = layout.weightMask();
+        this.statRanges = layout.ranges(io.lockstep.model.ParamRole.RUNNING_STAT);
+        this.frozenRanges = layout.ranges(io.lockstep.model.ParamRole.FROZEN);
+        this.statDelta = statRanges.length == 0 ? new float[0] : new float[n];
         this.scratch = new float[n];
         this.update = new float[n];
     }
@@ -130,6 +145,13 @@ public final class ParameterUpdate {
             throw new IllegalArgumentException("iteration must be >= 0 (got " + iteration + ")");
         }
         final boolean[] mask = weightMask;
+        for (int[] r : statRanges) {
+            System.arraycopy(scratch, r[0], statDelta, r[0], r[1] - r[0]);
+            java.util.Arrays.fill(scratch, r[0], r[1], 0f);
+        }
+        for (int[] r : frozenRanges) {
+            java.util.Arrays.fill(scratch, r[0], r[1], 0f);
+        }
         if (config.l2() > 0) {
             final float l2 = (float) config.l2();
             for (int i = 0; i < n; i++) {
@@ -152,6 +174,12 @@ public final class ParameterUpdate {
                     update[i] = update[i] + wd * params[i];
                 }
             }
+        }
+        for (int[] r : statRanges) {
+            System.arraycopy(statDelta, r[0], update, r[0], r[1] - r[0]);
+        }
+        for (int[] r : frozenRanges) {
+            java.util.Arrays.fill(update, r[0], r[1], 0f);
         }
         for (int i = 0; i < n; i++) {
             params[i] -= update[i];

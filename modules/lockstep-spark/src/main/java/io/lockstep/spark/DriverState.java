@@ -153,7 +153,7 @@ final class DriverState {
     void applyUpdate(long step, int epoch, StepGradient grad, double lr, long startNanos) {
         lastGood = snapshot(step);
         guard = guard.accept(grad.meanLoss());
-        boolean clipped = GradientClipping.clip(grad.mean(), grad.norm(), config.clipNorm());
+        boolean clipped = GradientClipping.clip(grad.mean(), model.layout(), grad.norm(), config.clipNorm());
         long t0 = System.nanoTime();
         update.apply(params, grad.mean(), lr, step);
         double updateMillis = (System.nanoTime() - t0) / 1e6;

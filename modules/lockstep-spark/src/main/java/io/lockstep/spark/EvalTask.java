@@ -8,7 +8,7 @@ import java.util.List;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
 
-/** Executor side of an evaluation: loss sum, correct count and count over a whole shard. */
+/** Executor side of an evaluation: loss sum, correct count and count over the rows a shard evaluates. */
 final class EvalTask implements FlatMapFunction<Iterator<Shard>, EvalSum> {
     private static final long serialVersionUID = 1L;
     private static final int CHUNK = 1000;
@@ -27,7 +27,7 @@ final class EvalTask implements FlatMapFunction<Iterator<Shard>, EvalSum> {
         while (shards.hasNext()) {
             Shard shard = shards.next();
             EvalSum part = WorkerPool.withWorker(model,
-                    w -> w.evaluate(params.value(), shard.features, shard.labels, CHUNK));
+                    w -> w.evaluate(params.value(), shard.features, shard.labels, shard.evalFrom(), shard.evalTo(), CHUNK));
             total = total.merge(part);
         }
         return List.of(total).iterator();

@@ -1,5 +1,6 @@
 package io.lockstep.spark;
 
+import io.lockstep.data.StepShare;
 import io.lockstep.grad.GradientSum;
 import io.lockstep.model.ModelAdapter;
 import io.lockstep.model.WorkerPool;
@@ -11,8 +12,9 @@ import org.apache.spark.broadcast.Broadcast;
 
 /**
  * Executor side of a step: for the partition's shard, the gradient sum, loss sum and count over its
- * share of the global batch. A pure function of (parameters, data, rows), so a retried task returns
- * the same result.
+ * share of the global batch (its ghost batches). A pure function of (parameters, data, share, seed,
+ * step) — every forward pass seeds its own random stream ({@link io.lockstep.model.PassSeed}) — so a
+ * retried task returns the same result, bit for bit.
  */
 final class GradientTask implements FlatMapFunction<Iterator<Shard>, TaskResult> {
     private static final long serialVersionUID = 1L;
@@ -20,17 +22,16 @@ final class GradientTask implements FlatMapFunction<Iterator<Shard>, TaskResult>
     private final ModelAdapter model;
     private final Broadcast<StepInput> input;
     private final int microBatch;
+    private final long seed;
     private final long step;
     private final FaultInjection faults;
 
-    GradientTask(ModelAdapter model, Broadcast<StepInput> input, int microBatch) {
-        this(model, input, microBatch, 0, FaultInjection.none());
-    }
-
-    GradientTask(ModelAdapter model, Broadcast<StepInput> input, int microBatch, long step, FaultInjection faults) {
+    GradientTask(ModelAdapter model, Broadcast<StepInput> input, int microBatch, long seed, long step,
+                 FaultInjection faults) {
         this.model = model;
         this.input = input;
         this.microBatch = microBatch;
+        this.seed = seed;
         this.step = step;
         this.faults = faults;
     }
@@ -47,10 +48,10 @@ final class GradientTask implements FlatMapFunction<Iterator<Shard>, TaskResult>
                     + ", attempt " + ctx.attemptNumber());
         }
         StepInput in = input.value();
-        int[] rows = in.rows()[shard.index];
+        StepShare share = in.shares()[shard.index];
         long start = System.nanoTime();
         GradientSum sum = WorkerPool.withWorker(model,
-                w -> w.gradientSum(in.params(), shard.features, shard.labels, rows, microBatch));
+                w -> w.gradientSum(in.params(), shard.features, shard.labels, share, microBatch, seed, step));
         return List.of(new TaskResult(sum, (System.nanoTime() - start) / 1e6)).iterator();
     }
 }

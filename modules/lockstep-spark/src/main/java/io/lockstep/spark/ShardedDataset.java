@@ -1,7 +1,10 @@
 package io.lockstep.spark;
 
 import io.lockstep.data.DataException;
+import io.lockstep.data.DataPlacement;
 import io.lockstep.data.Dataset;
+import io.lockstep.data.GhostBatches;
+import io.lockstep.data.StepShare;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -13,9 +16,16 @@ import org.apache.spark.storage.StorageLevel;
 import scala.Tuple2;
 
 /**
- * A dataset spread over P cached partitions, one {@link Shard} each: partition p owns the global
- * examples {@code [bounds[p], bounds[p+1])}. Built once per run; steps only ship example indices,
- * never data.
+ * A dataset spread over P partitions, one {@link Shard} each: partition p owns (and evaluates) the
+ * global examples {@code [bounds[p], bounds[p+1])}. Built once per run; steps only ship example
+ * indices, never data. Two {@linkplain DataPlacement placements}:
+ * <ul>
+ *   <li>{@link #distribute sharded}: partition p's cached shard holds only its range, and a step's share
+ *       of partition p is the batch's examples it owns ({@link #owned}, binomially uneven);</li>
+ *   <li>{@link #replicate replicated}: the whole set is broadcast once and every executor keeps one copy
+ *       for all its tasks, so any partition can compute any ghost batch: the step's ghost batches are
+ *       fixed slices of the batch, dealt to partitions in balanced ranges ({@link GhostBatches#deal}).</li>
+ * </ul>
  */
 public final class ShardedDataset {
     private final JavaRDD<Shard> shards;
@@ -23,13 +33,76 @@ public final class ShardedDataset {
     private final int size;
     private final int numFeatures;
     private final int numClasses;
+    private final DataPlacement placement;
+    private final Broadcast<Dataset> replica;
 
-    private ShardedDataset(JavaRDD<Shard> shards, int[] bounds, int size, int numFeatures, int numClasses) {
+    private ShardedDataset(JavaRDD<Shard> shards, int[] bounds, int size, int numFeatures, int numClasses,
+                           DataPlacement placement, Broadcast<Dataset> replica) {
         this.shards = shards;
         this.bounds = bounds;
         this.size = size;
         this.numFeatures = numFeatures;
         this.numClasses = numClasses;
+        this.placement = placement;
+        this.replica = replica;
+    }
+
+    /**
+     * Replicates an in-memory dataset to every executor for {@code partitions} gradient tasks per step:
+     * one broadcast, fetched (and deserialized) once per executor JVM and shared by all tasks running
+     * there. Partition p evaluates {@code [N·p/P, N·(p+1)/P)} of its replica. The partitions are not
+     * cached: each task looks the replica up in its executor's block manager.
+     */
+    public static ShardedDataset replicate(JavaSparkContext sc, Dataset data, int partitions) {
+        int[] bounds = bounds(data.size(), partitions, data.name());
+        Broadcast<Dataset> bc = sc.broadcast(data);
+        List<Integer> ids = new ArrayList<>();
+        for (int p = 0; p < partitions; p++) {
+            ids.add(p);
+        }
+        JavaRDD<Shard> shards = sc.parallelize(ids, partitions)
+                .map(p -> Shard.replica(p, bounds[p], bounds[p + 1], bc.value()))
+                .setName("lockstep replica of " + data.name());
+        return new ShardedDataset(shards, bounds, data.size(), data.numFeatures(), data.numClasses(),
+                DataPlacement.REPLICATED, bc);
+    }
+
+    /**
+     * This dataset in {@code placement}: itself if it already is, else a replica built from its shards
+     * (collected once to the driver, which then needs the whole set in memory; this copy is released).
+     */
+    public ShardedDataset placed(JavaSparkContext sc, DataPlacement placement) {
+        if (placement == this.placement) {
+            return this;
+        }
+        if (placement == DataPlacement.SHARDED) {
+            throw new IllegalArgumentException("a replicated dataset cannot be re-sharded; shard it from its source");
+        }
+        List<Shard> parts = new ArrayList<>(shards.collect());
+        parts.sort(java.util.Comparator.comparingInt(sh -> sh.index));
+        float[] features = new float[size * numFeatures];
+        int[] labels = new int[size];
+        for (Shard sh : parts) {
+            System.arraycopy(sh.features, 0, features, sh.from * numFeatures, sh.features.length);
+            System.arraycopy(sh.labels, 0, labels, sh.from, sh.labels.length);
+        }
+        String name = shards.name() == null ? "dataset" : shards.name().replace("lockstep shards of ", "");
+        ShardedDataset replicated = replicate(sc, new Dataset(name, features, labels, numFeatures, numClasses),
+                numPartitions());
+        release();
+        return replicated;
+    }
+
+    private static int[] bounds(int size, int partitions, String name) {
+        if (partitions < 1 || partitions > size) {
+            throw new IllegalArgumentException("cannot split " + size + " examples of " + name
+                    + " into " + partitions + " partitions");
+        }
+        int[] bounds = new int[partitions + 1];
+        for (int p = 0; p <= partitions; p++) {
+            bounds[p] = (int) ((long) size * p / partitions);
+        }
+        return bounds;
     }
 
     /**
@@ -41,14 +114,7 @@ public final class ShardedDataset {
      * collection on purpose: a task ships its partition object, so every step would resend the data.
      */
     public static ShardedDataset distribute(JavaSparkContext sc, Dataset data, int partitions) {
-        if (partitions < 1 || partitions > data.size()) {
-            throw new IllegalArgumentException("cannot split " + data.size() + " examples of " + data.name()
-                    + " into " + partitions + " partitions");
-        }
-        int[] bounds = new int[partitions + 1];
-        for (int p = 0; p <= partitions; p++) {
-            bounds[p] = (int) ((long) data.size() * p / partitions);
-        }
+        int[] bounds = bounds(data.size(), partitions, data.name());
         List<Broadcast<Shard>> parts = new ArrayList<>();
         List<Integer> ids = new ArrayList<>();
         for (int p = 0; p < partitions; p++) {
@@ -61,7 +127,8 @@ public final class ShardedDataset {
                 .persist(StorageLevel.MEMORY_ONLY());
         shards.count();
         parts.forEach(b -> b.unpersist(false));
-        return new ShardedDataset(shards, bounds, data.size(), data.numFeatures(), data.numClasses());
+        return new ShardedDataset(shards, bounds, data.size(), data.numFeatures(), data.numClasses(),
+                DataPlacement.SHARDED, null);
     }
 
     /**
@@ -83,17 +150,10 @@ public final class ShardedDataset {
      */
     public static ShardedDataset fromIndexed(JavaPairRDD<Long, Example> examples, int size, int numFeatures,
                                              int numClasses, int partitions, String name) {
-        if (partitions < 1 || partitions > size) {
-            throw new IllegalArgumentException("cannot split " + size + " examples of " + name
-                    + " into " + partitions + " partitions");
-        }
+        int[] bounds = bounds(size, partitions, name);
         if (numFeatures <= 0 || numClasses <= 1) {
             throw new IllegalArgumentException(name + ": need at least 1 feature and 2 classes (got "
                     + numFeatures + " and " + numClasses + ")");
-        }
-        int[] bounds = new int[partitions + 1];
-        for (int p = 0; p <= partitions; p++) {
-            bounds[p] = (int) ((long) size * p / partitions);
         }
         JavaRDD<Shard> shards = examples.partitionBy(new IndexRangePartitioner(bounds))
                 .mapPartitionsWithIndex((p, rows) -> List.of(
@@ -101,7 +161,7 @@ public final class ShardedDataset {
                 .setName("lockstep shards of " + name)
                 .persist(StorageLevel.MEMORY_ONLY());
         shards.count();
-        return new ShardedDataset(shards, bounds, size, numFeatures, numClasses);
+        return new ShardedDataset(shards, bounds, size, numFeatures, numClasses, DataPlacement.SHARDED, null);
     }
 
     /** Places each row of partition {@code index} at its global index in compact arrays. */
@@ -154,13 +214,30 @@ public final class ShardedDataset {
     public int numFeatures() { return numFeatures; }
     public int numClasses() { return numClasses; }
 
+    public DataPlacement placement() { return placement; }
+
     JavaRDD<Shard> shards() { return shards; }
 
     /**
-     * Splits a global batch by ownership: entry p lists the local row indices (in batch order) of the
-     * examples partition p holds. Shares are uneven in general and may be empty.
+     * The step's shares: per partition, the ghost batches of {@code ghostBatch} examples it computes
+     * ({@link GhostBatches#deal} for replicated data, {@link GhostBatches#withinShares} of {@link #owned}
+     * for sharded data).
      */
-    public int[][] split(int[] globalBatch) {
+    public StepShare[] split(int[] globalBatch, int ghostBatch) {
+        if (placement == DataPlacement.REPLICATED) {
+            for (int e : globalBatch) {
+                checkIndex(e);
+            }
+            return GhostBatches.deal(globalBatch, ghostBatch, numPartitions());
+        }
+        return GhostBatches.withinShares(owned(globalBatch), ghostBatch);
+    }
+
+    /**
+     * Splits a global batch by ownership: entry p lists the local row indices (in batch order) of the
+     * examples partition p owns. Shares are uneven in general and may be empty.
+     */
+    public int[][] owned(int[] globalBatch) {
         int parts = numPartitions();
         int[] counts = new int[parts];
         int[] owner = new int[globalBatch.length];
@@ -180,16 +257,23 @@ public final class ShardedDataset {
         return rows;
     }
 
-    private int ownerOf(int example) {
+    private void checkIndex(int example) {
         if (example < 0 || example >= size) {
             throw new IllegalArgumentException("example index " + example + " outside [0, " + size + ")");
         }
+    }
+
+    private int ownerOf(int example) {
+        checkIndex(example);
         int p = java.util.Arrays.binarySearch(bounds, example);
         return p >= 0 ? p : -p - 2;
     }
 
-    /** Drops the cached shards. */
+    /** Drops the cached shards (or the replica's broadcast). */
     public void release() {
         shards.unpersist(false);
+        if (replica != null) {
+            replica.destroy();
+        }
     }
 }

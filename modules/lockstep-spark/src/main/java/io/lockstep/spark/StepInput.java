@@ -1,45 +1,46 @@
 package io.lockstep.spark;
 
+import io.lockstep.data.StepShare;
 import java.io.Externalizable;
 import java.io.IOException;
 import java.io.ObjectInput;
 import java.io.ObjectOutput;
 
 /**
- * What one step broadcasts: the flat parameters and, per partition, the local rows of its share of
- * the batch. Externalizable so the parameters travel as one bulk copy.
+ * What one step broadcasts: the flat parameters and, per partition, its share of the batch (whole ghost
+ * batches of local rows). Externalizable so the parameters travel as one bulk copy.
  */
 final class StepInput implements Externalizable {
     private static final long serialVersionUID = 1L;
 
     private float[] params;
-    private int[][] rows;
+    private StepShare[] shares;
 
     /** For deserialization only. */
     public StepInput() {}
 
-    StepInput(float[] params, int[][] rows) {
+    StepInput(float[] params, StepShare[] shares) {
         this.params = params;
-        this.rows = rows;
+        this.shares = shares;
     }
 
     float[] params() {
         return params;
     }
 
-    int[][] rows() {
-        return rows;
+    StepShare[] shares() {
+        return shares;
     }
 
     @Override
     public void writeExternal(ObjectOutput out) throws IOException {
         FloatArrays.write(out, params);
-        out.writeObject(rows);
+        out.writeObject(shares);
     }
 
     @Override
     public void readExternal(ObjectInput in) throws IOException, ClassNotFoundException {
         params = FloatArrays.read(in);
-        rows = (int[][]) in.readObject();
+        shares = (StepShare[]) in.readObject();
     }
 }

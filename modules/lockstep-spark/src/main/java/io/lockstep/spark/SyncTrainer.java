@@ -76,6 +76,7 @@ public final class SyncTrainer {
      */
     public TrainResult fit(ShardedDataset train, EvalSets evalSets, TrainListener listener, Checkpointing checkpointing) {
         checkData(train, "training");
+        checkGhostBatches(train);
         evalSets.asMap().forEach((name, data) -> checkData(data, name));
         if (config.earlyStoppingPatience() > 0 && !evalSets.has(EvalSets.VALIDATION)) {
             throw new IllegalArgumentException("early stopping needs a validation set (--validation-fraction)");
@@ -135,12 +136,13 @@ public final class SyncTrainer {
      */
     private StepGradient gradient(ShardedDataset train, float[] params, int[] batch, long step) {
         long t0 = System.nanoTime();
-        Broadcast<StepInput> input = sc.broadcast(new StepInput(params.clone(), train.split(batch)));
+        int ghost = config.resolveGhostBatch(batch.length, model.batchDependent(), train.placement());
+        Broadcast<StepInput> input = sc.broadcast(new StepInput(params.clone(), train.split(batch, ghost)));
         long t1 = System.nanoTime();
         try {
             sc.setJobDescription("lockstep step " + step + " (B=" + batch.length + ", P=" + train.numPartitions() + ")");
             TaskResult[] results = (TaskResult[]) sc.sc().runJob(train.shards().rdd(),
-                    new GradientJob(new GradientTask(model, input, config.microBatch(), step, faults)),
+                    new GradientJob(new GradientTask(model, input, config.microBatch(), config.seed(), step, faults)),
                     ClassTag$.MODULE$.apply(TaskResult.class));
             long t2 = System.nanoTime();
             GradientAccumulator total = new GradientAccumulator(model.numParams());
@@ -150,7 +152,7 @@ public final class SyncTrainer {
                 slowestTask = Math.max(slowestTask, r.computeMillis());
             }
             float[] mean = total.meanGradient();
-            return new StepGradient(mean, GradientClipping.norm(mean), total.meanLoss(), total.count(),
+            return new StepGradient(mean, GradientClipping.norm(mean, model.layout()), total.meanLoss(), total.count(),
                     total.smallBatches(), total.meanSmallBatchSqNorm(),
                     new StepTimings(millis(t0, t1), millis(t1, t2), slowestTask, millis(t2, System.nanoTime()), 0));
         } finally {
@@ -187,6 +189,16 @@ public final class SyncTrainer {
             return new EvalMetrics(set, step, epoch, sum.meanLoss(), sum.accuracy(), sum.count());
         } finally {
             bc.destroy();
+        }
+    }
+
+    /** The ghost-batch settings must fit the model (see {@link TrainConfig#resolveGhostBatch}). */
+    private void checkGhostBatches(ShardedDataset train) {
+        int ghost = config.resolveGhostBatch(config.globalBatch(), model.batchDependent(), train.placement());
+        if (model.batchNorm() && config.microBatch() > 0 && config.microBatch() < ghost) {
+            throw new IllegalArgumentException("microBatch (" + config.microBatch() + ") is smaller than the ghost batch ("
+                    + ghost + "), but model '" + model.name() + "' has batch normalization, whose statistics are those of"
+                    + " one forward pass: set ghostBatch " + config.microBatch() + " instead of microBatch");
         }
     }
 

@@ -71,7 +71,8 @@ class FloatArraysTest {
     @Test
     void stepMessagesRoundTripThroughJavaSerialization() throws Exception {
         float[] params = {1f, -2f, 3.5f};
-        StepInput in = new StepInput(params, new int[][] {{0, 2}, {}});
+        StepInput in = new StepInput(params, new io.lockstep.data.StepShare[] {
+            new io.lockstep.data.StepShare(new int[] {0, 2}, new int[] {1, 2}, 0), io.lockstep.data.StepShare.empty(2)});
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
             out.writeObject(in);
@@ -79,8 +80,10 @@ class FloatArraysTest {
         try (ObjectInputStream back = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
             StepInput copy = (StepInput) back.readObject();
             assertArrayEquals(params, copy.params());
-            assertArrayEquals(new int[] {0, 2}, copy.rows()[0]);
-            assertEquals(0, copy.rows()[1].length);
+            assertArrayEquals(new int[] {0, 2}, copy.shares()[0].rows());
+            assertArrayEquals(new int[] {1, 2}, copy.shares()[0].ghostEnds());
+            assertEquals(0, copy.shares()[1].size());
+            assertEquals(2, copy.shares()[1].firstGhost());
         }
     }
 }

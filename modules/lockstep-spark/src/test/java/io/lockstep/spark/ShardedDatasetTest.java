@@ -33,7 +33,7 @@ import org.nd4j.linalg.learning.config.Sgd;
 import scala.Tuple2;
 
 /**
- * The cached shards hold exactly the dataset, {@link ShardedDataset#split} routes every batch example
+ * The cached shards hold exactly the dataset, {@link ShardedDataset#owned} routes every batch example
  * to the partition that owns it, and a step in which some partition holds none of the batch still
  * trains exactly like a single worker.
  */
@@ -147,7 +147,7 @@ class ShardedDatasetTest {
             BatchPlan plan = new BatchPlan(data.size(), 20, 3);
             for (long step = 0; step < 6; step++) {
                 int[] batch = plan.batch(step);
-                int[][] rows = sharded.split(batch);
+                int[][] rows = sharded.owned(batch);
                 assertEquals(4, rows.length);
                 assertEquals(batch.length, Arrays.stream(rows).mapToInt(r -> r.length).sum(), "shares sum to B");
                 // Walk the batch in order: each example is the next row of its owner's share.
@@ -179,14 +179,14 @@ class ShardedDatasetTest {
         ShardedDataset sharded = ShardedDataset.distribute(sc, eight, 4); // owns [0,2) [2,4) [4,6) [6,8)
         try {
             // B = 2 over 4 partitions (TrainConfig forbids B < P, but split itself must cope).
-            assertArrayEquals(new int[][] {{0, 1}, {}, {}, {}}, sharded.split(new int[] {0, 1}));
-            assertArrayEquals(new int[][] {{0}, {}, {}, {1, 0}}, sharded.split(new int[] {7, 0, 6}));
-            assertArrayEquals(new int[][] {{}, {1}, {0}, {}}, sharded.split(new int[] {3, 4}));
-            assertArrayEquals(new int[][] {{}, {}, {}, {}}, sharded.split(new int[0]));
+            assertArrayEquals(new int[][] {{0, 1}, {}, {}, {}}, sharded.owned(new int[] {0, 1}));
+            assertArrayEquals(new int[][] {{0}, {}, {}, {1, 0}}, sharded.owned(new int[] {7, 0, 6}));
+            assertArrayEquals(new int[][] {{}, {1}, {0}, {}}, sharded.owned(new int[] {3, 4}));
+            assertArrayEquals(new int[][] {{}, {}, {}, {}}, sharded.owned(new int[0]));
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> sharded.split(new int[] {1, 8}));
+                    () -> sharded.owned(new int[] {1, 8}));
             assertTrue(e.getMessage().contains("8"), e.getMessage());
-            assertThrows(IllegalArgumentException.class, () -> sharded.split(new int[] {-1}));
+            assertThrows(IllegalArgumentException.class, () -> sharded.owned(new int[] {-1}));
         } finally {
             sharded.release();
         }
@@ -210,7 +210,7 @@ class ShardedDatasetTest {
             for (long s = 0; s < 50; s++) {
                 BatchPlan plan = new BatchPlan(eight.size(), globalBatch, s);
                 for (long t = 0; t < steps; t++) {
-                    int[][] rows = sharded.split(plan.batch(t));
+                    int[][] rows = sharded.owned(plan.batch(t));
                     for (int p = 0; p < partitions; p++) {
                         if (rows[p].length == 0) {
                             seed = s;
@@ -229,9 +229,11 @@ class ShardedDatasetTest {
             BatchPlan plan = new BatchPlan(eight.size(), globalBatch, seed);
 
             // That partition's task really returns the empty partial for that step.
-            int[][] rows = sharded.split(plan.batch(emptyStep));
-            Broadcast<StepInput> input = sc.broadcast(new StepInput(model.initialParams(), rows));
-            List<GradientSum> partials = sharded.shards().mapPartitions(new GradientTask(model, input, 0)).collect()
+            int[][] rows = sharded.owned(plan.batch(emptyStep));
+            Broadcast<StepInput> input = sc.broadcast(new StepInput(model.initialParams(),
+                    io.lockstep.data.GhostBatches.withinShares(rows, globalBatch)));
+            List<GradientSum> partials = sharded.shards().mapPartitions(new GradientTask(model, input, 0, seed, emptyStep,
+                    FaultInjection.none())).collect()
                     .stream().map(TaskResult::partial).toList();
             input.destroy();
             assertEquals(partitions, partials.size());

@@ -1,5 +1,6 @@
 package io.lockstep.app.train;
 
+import io.lockstep.data.DataPlacement;
 import io.lockstep.spark.ShardedDataset;
 import java.util.function.Consumer;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -40,13 +41,14 @@ public final class InputCache implements AutoCloseable {
         return split;
     }
 
-    /** {@link #split} sharded over {@code partitions} workers. */
-    Inputs inputs(TrainCommand cmd, JavaSparkContext sc, int partitions) {
+    /** {@link #split} over {@code partitions} workers, the training part in {@code placement}. */
+    Inputs inputs(TrainCommand cmd, JavaSparkContext sc, int partitions, DataPlacement placement) {
         SplitData d = split(cmd, sc);
-        String key = splitKey + " workers " + partitions;
+        String key = splitKey + " workers " + partitions + " " + placement;
         if (!key.equals(shardKey)) {
             releaseShards();
-            inputs = new Inputs(d.name(), d.provenance(), d.train().shard(sc, partitions), shard(d.validation(), sc, partitions),
+            inputs = new Inputs(d.name(), d.provenance(), d.train().place(sc, partitions, placement),
+                    shard(d.validation(), sc, partitions),
                     shard(d.test(), sc, partitions));
             shardKey = key;
         }

@@ -41,6 +41,9 @@ record RunInfo(TrainConfig config, ModelAdapter model, InputCache.Inputs inputs,
         d.put("workers", config.workers());
         d.put("mean_worker_batch", (double) config.globalBatch() / config.workers());
         d.put("micro_batch", config.microBatch());
+        d.put("ghost_batch", config.resolveGhostBatch(config.globalBatch(), model.batchDependent(),
+                inputs.train().placement()));
+        d.put("data_placement", inputs.train().placement().cliName());
         d.put("batch_schedule", plan.batchSchedule().describe());
         d.put("steps_per_epoch", plan.stepsPerEpoch());
         d.put("total_steps", total);

@@ -1,5 +1,6 @@
 package io.lockstep.app.train;
 
+import io.lockstep.data.DataPlacement;
 import io.lockstep.data.Dataset;
 import io.lockstep.data.HoldOut;
 import io.lockstep.spark.IndexedExamples;
@@ -28,6 +29,11 @@ record SplitData(String name, Map<String, Object> provenance, Part train, Part v
         int numClasses();
 
         ShardedDataset shard(JavaSparkContext sc, int partitions);
+
+        /** The part as training data in {@code placement} over {@code partitions} gradient tasks. */
+        default ShardedDataset place(JavaSparkContext sc, int partitions, DataPlacement placement) {
+            return shard(sc, partitions).placed(sc, placement);
+        }
     }
 
     /** Loads (IDX, on the driver; {@code sc} may be null) or reads (tables, on the cluster) and splits the data of {@code cmd}. */
@@ -63,6 +69,9 @@ record SplitData(String name, Map<String, Object> provenance, Part train, Part v
             @Override public int numFeatures() { return d.numFeatures(); }
             @Override public int numClasses() { return d.numClasses(); }
             @Override public ShardedDataset shard(JavaSparkContext sc, int p) { return ShardedDataset.distribute(sc, d, p); }
+            @Override public ShardedDataset place(JavaSparkContext sc, int p, DataPlacement placement) {
+                return placement == DataPlacement.REPLICATED ? ShardedDataset.replicate(sc, d, p) : shard(sc, p);
+            }
         };
     }
 

@@ -55,6 +55,19 @@ public final class TrainCommand implements Callable<Integer> {
                     + "and sums them (same update, bounded memory; 0 = off). Default: ${DEFAULT-VALUE}.")
     int microBatch;
 
+    @Option(names = "--ghost-batch", paramLabel = "G", defaultValue = "0",
+            description = "Examples per forward/backward pass: the batch-norm statistics and dropout stream of each pass "
+                    + "(ghost batch norm). Fixed ghost batches make results independent of P. 0 = automatic: "
+                    + "32 for models with batch norm or dropout, otherwise one pass per worker. Default: ${DEFAULT-VALUE}.")
+    int ghostBatch;
+
+    @Option(names = "--data-placement", paramLabel = "replicated|sharded", defaultValue = "replicated",
+            converter = PlacementConverter.class,
+            description = "replicated: every executor keeps one copy of the training set (balanced, P-independent ghost "
+                    + "batches); sharded: each worker holds 1/P of it (for data too large to replicate; batch norm and "
+                    + "dropout then depend on P). Default: ${DEFAULT-VALUE}.")
+    io.lockstep.data.DataPlacement placement;
+
     @Option(names = "--epochs", paramLabel = "N", description = "Epochs to train. Default: " + DEFAULT_EPOCHS + " (unless --steps is given).")
     Integer epochs;
 
@@ -228,7 +241,7 @@ public final class TrainCommand implements Callable<Integer> {
         }
         try {
             TrainConfig.Builder b = TrainConfig.builder().globalBatch(globalBatch).batchGrowthFactor(batchGrowth.factor)
-                    .batchGrowthEvery(batchGrowth.every).workers(p).microBatch(microBatch)
+                    .batchGrowthEvery(batchGrowth.every).workers(p).microBatch(microBatch).ghostBatch(ghostBatch)
                     .lr(lr.lr).lrScaling(lr.scaling()).referenceBatch(lr.referenceBatch())
                     .optimizer(optimizer.toConfig()).clipNorm(guard.clipNorm).divergence(guard.divergence())
                     .noiseEmaDecay(guard.noiseEma).earlyStoppingPatience(guard.patience).evalEvery(guard.evalEvery)
@@ -262,6 +275,19 @@ public final class TrainCommand implements Callable<Integer> {
             throw e;
         } catch (IllegalArgumentException e) {
             throw new UsageException(FlagNames.inMessage(e.getMessage()));
+        }
+    }
+
+    /** Parses {@code --data-placement}. */
+    static final class PlacementConverter implements picocli.CommandLine.ITypeConverter<io.lockstep.data.DataPlacement> {
+        @Override
+        public io.lockstep.data.DataPlacement convert(String value) {
+            for (io.lockstep.data.DataPlacement p : io.lockstep.data.DataPlacement.values()) {
+                if (p.cliName().equals(value)) {
+                    return p;
+                }
+            }
+            throw new picocli.CommandLine.TypeConversionException("expected replicated or sharded (got '" + value + "')");
         }
     }
 

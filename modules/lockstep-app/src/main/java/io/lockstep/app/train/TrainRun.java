@@ -117,7 +117,7 @@ public final class TrainRun {
             throws IOException {
         Prepared prepared = prepare(sc, cache);
         TrainConfig config = prepared.config();
-        InputCache.Inputs in = cache.inputs(cmd, sc, config.workers());
+        InputCache.Inputs in = cache.inputs(cmd, sc, config.workers(), cmd.placement);
         EvalSets evalSets = EvalSets.none()
                 .with(EvalSets.TRAIN, cmd.guard.evalTrain ? in.train() : null)
                 .with(EvalSets.VALIDATION, in.validation())
@@ -208,6 +208,17 @@ public final class TrainRun {
         return new FaultInjection(failSteps, partitions);
     }
 
+    /** The ghost batch a run uses and why, e.g. "ghost batch 32 (automatic: the model has batch norm)". */
+    static String ghostDescription(TrainConfig config, ModelAdapter model, io.lockstep.data.DataPlacement placement) {
+        int g = config.resolveGhostBatch(config.globalBatch(), model.batchDependent(), placement);
+        int k = io.lockstep.data.GhostBatches.count(config.globalBatch(), g);
+        String why = config.ghostBatch() > 0 ? "" : model.batchDependent()
+                ? " (automatic: the model has " + (model.batchNorm() ? "batch norm" : "dropout or weight noise")
+                        + "; --ghost-batch sets it)"
+                : " (automatic: one pass per worker; the model's passes do not depend on their batch)";
+        return "ghost batch " + g + why + ", " + k + " forward pass" + (k == 1 ? "" : "es") + " per step";
+    }
+
     private static void printResolved(PrintStream console, TrainConfig config, ModelAdapter model, InputCache.Inputs in,
                                       JavaSparkContext sc) {
         BatchPlan plan = config.batchPlan(in.train().size());
@@ -219,6 +230,10 @@ public final class TrainRun {
         console.printf("  Spark master %s, workers P=%d, global batch B=%d, per-worker batch ~%.1f%s%n", sc.master(),
                 config.workers(), config.globalBatch(), (double) config.globalBatch() / config.workers(),
                 config.microBatch() > 0 ? ", micro-batch " + config.microBatch() : "");
+        console.printf("  %s data, %s%n", in.train().placement().cliName(), ghostDescription(config, model, in.train().placement()));
+        for (String note : model.notes()) {
+            console.println("  note: " + note);
+        }
         if (config.batchGrowthFactor() > 0) {
             console.printf("  batch growth instead of LR decay: %s%n", plan.batchSchedule().describe());
         }
