@@ -54,7 +54,26 @@ class TrainConfigTest {
                 Arguments.of("targetAccuracy negative", (UnaryOperator<TrainConfig.Builder>) b -> b.targetAccuracy(-0.2),
                         new String[] {"targetAccuracy", "-0.2"}),
                 Arguments.of("targetAccuracy NaN", (UnaryOperator<TrainConfig.Builder>) b -> b.targetAccuracy(Double.NaN),
-                        new String[] {"targetAccuracy", "NaN"}));
+                        new String[] {"targetAccuracy", "NaN"}),
+                Arguments.of("ghostBatch negative", (UnaryOperator<TrainConfig.Builder>) b -> b.ghostBatch(-1),
+                        new String[] {"ghostBatch", "-1"}),
+                Arguments.of("ghostBatch above B", (UnaryOperator<TrainConfig.Builder>) b -> b.ghostBatch(65),
+                        new String[] {"ghostBatch", "65", "globalBatch", "64"}),
+                Arguments.of("microBatch above ghostBatch", (UnaryOperator<TrainConfig.Builder>) b -> b.ghostBatch(8).microBatch(16),
+                        new String[] {"microBatch", "16", "ghostBatch", "8"}));
+    }
+
+    @Test
+    void ghostBatchResolvesToTheSettingOr32ForBatchDependentModelsOrOnePassPerWorker() {
+        TrainConfig c = valid().build(); // B = 64, P = 4
+        assertEquals(32, c.resolveGhostBatch(64, true, io.lockstep.data.DataPlacement.REPLICATED));
+        assertEquals(16, c.resolveGhostBatch(64, false, io.lockstep.data.DataPlacement.REPLICATED));
+        assertEquals(64, c.resolveGhostBatch(64, false, io.lockstep.data.DataPlacement.SHARDED));
+        assertEquals(20, c.resolveGhostBatch(20, true, io.lockstep.data.DataPlacement.SHARDED), "at most B");
+        TrainConfig g = valid().ghostBatch(8).build();
+        assertEquals(8, g.resolveGhostBatch(64, false, io.lockstep.data.DataPlacement.SHARDED));
+        assertTrue(g.toString().contains("ghostBatch=8"));
+        assertTrue(!c.toString().contains("ghostBatch"), "configs without a ghost batch print as before");
     }
 
     @ParameterizedTest(name = "{0}")

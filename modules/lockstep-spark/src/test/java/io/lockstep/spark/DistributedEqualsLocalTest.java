@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lockstep.config.DivergenceConfig;
 import io.lockstep.config.TrainConfig;
+import io.lockstep.data.DataPlacement;
 import io.lockstep.data.Dataset;
 import io.lockstep.model.ModelAdapter;
 import io.lockstep.model.Models;
@@ -24,7 +25,7 @@ import org.nd4j.linalg.learning.config.Sgd;
 
 /**
  * The core promise: N synchronized steps with P workers equal N steps of plain single-process DL4J
- * {@code fit} on the same global batches, for P = 1, 2, 4 and uneven splits. The divergence guard
+ * {@code fit} on the same global batches, for P = 1, 2, 3, 4, uneven splits and both data placements. The divergence guard
  * only checks for NaN/Inf here: plain DL4J has no guard, and SGD at lr 0.05 on these blobs raises the
  * loss 4x in its first steps, which the default blow-up rule would (rightly) stop.
  */
@@ -61,23 +62,25 @@ class DistributedEqualsLocalTest {
     static Stream<Arguments> cases() {
         Stream.Builder<Arguments> cases = Stream.builder();
         int[][] splits = {{1, 32}, {2, 32}, {4, 32}, {4, 30}, {3, 31}, {1, 30}};
-        for (String opt : new String[] {"sgd", "nesterov", "adam"}) {
-            for (int[] s : splits) {
-                cases.add(Arguments.of(opt, s[0], s[1]));
+        for (DataPlacement placement : DataPlacement.values()) {
+            for (String opt : new String[] {"sgd", "nesterov", "adam"}) {
+                for (int[] s : splits) {
+                    cases.add(Arguments.of(opt, s[0], s[1], placement));
+                }
             }
         }
         return cases.build();
     }
 
-    @ParameterizedTest(name = "{0}: P={1}, B={2}")
+    @ParameterizedTest(name = "{0}: P={1}, B={2}, {3}")
     @MethodSource("cases")
-    void distributedEqualsSingleProcessDl4j(String optimizer, int workers, int globalBatch) {
+    void distributedEqualsSingleProcessDl4j(String optimizer, int workers, int globalBatch, DataPlacement placement) {
         TrainConfig config = TrainConfig.builder().divergence(DivergenceConfig.nonFiniteOnly()).globalBatch(globalBatch).workers(workers).steps(STEPS)
                 .lr(lr(optimizer)).optimizer(optimizerConfig(optimizer)).seed(SEED).build();
-        float[] ours = train(config);
+        float[] ours = train(config, placement);
         float[] reference = Dl4jReference.train(model, data, globalBatch, SEED, STEPS, dl4jUpdater(optimizer), 0.0);
         double err = Dl4jReference.relativeError(ours, reference);
-        System.out.printf("%s P=%d B=%d relative error %.3g%n", optimizer, workers, globalBatch, err);
+        System.out.printf("%s P=%d B=%d %s relative error %.3g%n", optimizer, workers, globalBatch, placement, err);
         assertTrue(err < TOLERANCE, optimizer + " P=" + workers + " B=" + globalBatch + ": relative error " + err);
         assertTrue(Dl4jReference.relativeError(model.initialParams(), reference) > 1e-3,
                 "training must have moved the parameters");
@@ -120,7 +123,12 @@ class DistributedEqualsLocalTest {
     }
 
     private static float[] train(TrainConfig config) {
-        ShardedDataset shards = ShardedDataset.distribute(sc, data, config.workers());
+        return train(config, DataPlacement.SHARDED);
+    }
+
+    private static float[] train(TrainConfig config, DataPlacement placement) {
+        ShardedDataset shards = placement == DataPlacement.REPLICATED ? ShardedDataset.replicate(sc, data, config.workers())
+                : ShardedDataset.distribute(sc, data, config.workers());
         try {
             return new SyncTrainer(sc, model, config).fit(shards, TrainListener.NONE).params();
         } finally {

@@ -69,6 +69,41 @@ class FaultInjectionTest {
         sc.stop();
     }
 
+    @org.junit.jupiter.api.BeforeEach
+    void clearFailures() throws TimeoutException {
+        awaitListenerBus();
+        failedTasks.clear();
+    }
+
+    /**
+     * With batch norm and dropout on replicated data a task's result also depends on its random stream:
+     * every pass seeds its own ({@link io.lockstep.model.PassSeed}), so reruns and retried tasks (which run
+     * on other threads, after other tasks) are still bit-identical.
+     */
+    @Test
+    void retriedTasksOfABatchNormDropoutModelLeaveTheRunBitIdentical() throws TimeoutException {
+        Dataset data = Synthetic.blobs(250, 12, 3, 11);
+        ModelAdapter bn = ModelAdapter.of("bn-dropout", RealModelsTest.bnDropout(12, 3), 12, 3);
+        TrainConfig config = TrainConfig.builder().globalBatch(30).ghostBatch(8).workers(2).steps(6).lr(1e-2)
+                .optimizer(OptimizerConfig.adam()).seed(SEED).build();
+        ShardedDataset replicated = ShardedDataset.replicate(sc, data, 2);
+        try {
+            float[] clean = new SyncTrainer(sc, bn, config).fit(replicated, TrainListener.NONE).params();
+            float[] again = new SyncTrainer(sc, bn, config).fit(replicated, TrainListener.NONE).params();
+            awaitListenerBus();
+            assertEquals(List.of(), failedTasks, "the fault-free runs have no failed task");
+            float[] faulty = new SyncTrainer(sc, bn, config)
+                    .withFaultInjection(new FaultInjection(Set.of(2L, 4L), Set.of(0, 1)))
+                    .fit(replicated, TrainListener.NONE).params();
+            awaitListenerBus();
+            assertEquals(4, failedTasks.size(), "2 steps x 2 partitions fail once each: " + failedTasks);
+            assertArrayEquals(clean, again, "reruns are bit-identical");
+            assertArrayEquals(clean, faulty, "retried tasks must not change the result");
+        } finally {
+            replicated.release();
+        }
+    }
+
     @Test
     void retriedTasksLeaveTheRunBitIdentical() throws TimeoutException {
         TrainConfig config = TrainConfig.builder().globalBatch(32).workers(2).steps(5).lr(1e-2)
