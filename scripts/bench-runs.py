@@ -31,13 +31,15 @@ def metrics(row):
         "ceiling 2x1t/1t": q.get("pairOverDl4j1t"),
         "overhead ms": b.get("overhead"),
         "Lockstep/PA f=1": q.get("lockstepOverPaF1"),
+        "repl/sharded": q.get("replicatedOverSharded"),
+        "sharded ex/s": s.get("lockstep-sharded", {}).get("examplesPerSec"),
     }
 
 
 def fmt(name, v):
     if v is None:
         return "-"
-    return f"{v:,.0f}" if name == "Lockstep ex/s" else f"{v:.2f}"
+    return f"{v:,.0f}" if name.endswith("ex/s") else f"{v:.2f}"
 
 
 def main(paths):

@@ -38,7 +38,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "lockstep bench", sortOptions = false,
         description = {"Throughput of Lockstep vs single-process DL4J (1 and 2 BLAS threads) and DL4J Spark's "
                 + "ParameterAveragingTrainingMaster on the MNIST MLP.",
-                "'lockstep bench jmh [JMH options]' runs the JMH micro-benchmarks instead."})
+                "'lockstep bench jmh [JMH options]' runs the JMH micro-benchmarks instead; 'lockstep bench baseline "
+                        + "--help' trains plain single-process DL4J on Lockstep's batches for accuracy comparisons."})
 public final class BenchMain implements Callable<Integer> {
     private static final double LR = 1e-3;
     /** Timed jobs of each kind for the {@link SparkFloor}. */
@@ -59,7 +60,8 @@ public final class BenchMain implements Callable<Integer> {
     List<Integer> batches = new ArrayList<>(List.of(256, 1024, 4096, 16384));
 
     @Option(names = "--sides", split = ",", paramLabel = "SIDE",
-            description = "What to measure: lockstep, dl4j-1t, dl4j-2t, dl4j-pair, pa-f1, pa-f5 or all (default: all).")
+            description = "What to measure: lockstep, lockstep-sharded, dl4j-1t, dl4j-2t, dl4j-pair, pa-f1, pa-f5 or all "
+                    + "(default: all).")
     List<String> sides = new ArrayList<>(List.of("all"));
 
     @Option(names = "--steps", paramLabel = "N", description = "Measured steps per configuration (default: ${DEFAULT-VALUE}).")
@@ -122,7 +124,11 @@ public final class BenchMain implements Callable<Integer> {
         if (args.length > 0 && args[0].equals("jmh")) {
             return JmhMain.run(Arrays.copyOfRange(args, 1, args.length));
         }
-        CommandLine cl = new CommandLine(new BenchMain());
+        boolean baseline = args.length > 0 && args[0].equals("baseline");
+        CommandLine cl = baseline ? new CommandLine(new BaselineCommand()) : new CommandLine(new BenchMain());
+        if (baseline) {
+            args = Arrays.copyOfRange(args, 1, args.length);
+        }
         cl.setParameterExceptionHandler((e, a) -> {
             System.err.println("lockstep bench: " + oneLine(e) + " (see --help)");
             return 2;
@@ -191,24 +197,31 @@ public final class BenchMain implements Callable<Integer> {
     }
 
     private List<BenchRow> measure(JavaSparkContext sc, BenchSettings s, ModelAdapter model, Dataset train, int limit) {
-        ShardedDataset shards = s.runs(Side.LOCKSTEP) ? ShardedDataset.distribute(sc, train, s.workers()) : null;
+        ShardedDataset replicated = s.runs(Side.LOCKSTEP) ? ShardedDataset.replicate(sc, train, s.workers()) : null;
+        ShardedDataset shards = s.runs(Side.LOCKSTEP_SHARDED) ? ShardedDataset.distribute(sc, train, s.workers()) : null;
         if (shards != null) {
             stdout.println("  storage    " + StorageReport.of(sc) + " (after caching the shards)");
         }
-        LockstepBench lockstep = shards == null ? null : new LockstepBench(sc, model, shards, LR, s.seed());
+        LockstepBench lockstep = replicated == null ? null : new LockstepBench(sc, model, replicated, LR, s.seed());
+        LockstepBench lockstepSharded = shards == null ? null : new LockstepBench(sc, model, shards, LR, s.seed());
         Dl4jBench dl4j = new Dl4jBench(model, train, LR, s.seed());
         boolean pa = s.runs(Side.PA_F1) || s.runs(Side.PA_F5);
         List<BenchRow> rows = new ArrayList<>();
         try (ParameterAveragingBench paBench = pa
                 ? new ParameterAveragingBench(sc, model, train, LR, s.seed(), s.workers()) : null;
              Dl4jPairBench pair = new Dl4jPairBench(model, train, LR, s.seed())) {
-            jitWarmup(s, lockstep, dl4j);
+            jitWarmup(s, lockstep != null ? lockstep : lockstepSharded, dl4j);
+            if (lockstep != null && lockstepSharded != null && s.jitWarmup() > 0) {
+                lockstepSharded.run(s.batches().stream().min(Integer::compare).orElseThrow(), 0, 50); // first use
+            }
             for (int b : s.batches()) {
-                rows.add(measureBatch(s, b, limit, lockstep, dl4j, pair, paBench));
+                rows.add(measureBatch(s, b, limit, lockstep, lockstepSharded, dl4j, pair, paBench));
             }
         } finally {
-            if (shards != null) {
-                shards.release();
+            for (ShardedDataset d : new ShardedDataset[] {replicated, shards}) {
+                if (d != null) {
+                    d.release();
+                }
             }
         }
         return rows;
@@ -231,7 +244,8 @@ public final class BenchMain implements Callable<Integer> {
                 s.jitWarmup(), b, (System.nanoTime() - t0) / 1e9);
     }
 
-    private BenchRow measureBatch(BenchSettings s, int b, int limit, LockstepBench lockstep, Dl4jBench dl4j,
+    private BenchRow measureBatch(BenchSettings s, int b, int limit, LockstepBench lockstep,
+                                  LockstepBench lockstepSharded, Dl4jBench dl4j,
                                   Dl4jPairBench pair,
                                   ParameterAveragingBench pa) {
         Map<Side, SideResult> results = new EnumMap<>(Side.class);
@@ -244,6 +258,7 @@ public final class BenchMain implements Callable<Integer> {
             long t0 = System.nanoTime();
             Measurement m = switch (side) {
                 case LOCKSTEP -> lockstep.run(b, s.warmup(), s.steps());
+                case LOCKSTEP_SHARDED -> lockstepSharded.run(b, s.warmup(), s.steps());
                 case DL4J_1T -> dl4j.run(b, s.warmup(), s.steps());
                 case DL4J_2T -> withThreads(DL4J_THREADS, () -> dl4j.run(b, s.warmup(), s.steps()));
                 case DL4J_PAIR -> pair.run(b, s.warmup(), s.steps());

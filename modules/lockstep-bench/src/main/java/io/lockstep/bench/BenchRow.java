@@ -47,16 +47,19 @@ record BenchRow(int globalBatch, int workers, int parallelLimit, Map<String, Sid
      * @param lockstepOverPaF5    Lockstep / PA averaging every 5 minibatches
      * @param pairOverDl4j1t      the measured ceiling: two concurrent single-thread fits / one
      * @param lockstepOverPair    Lockstep / that ceiling (efficiency against what the machine can do)
+     * @param replicatedOverSharded Lockstep with replicated data / with sharded data (what balanced shares buy)
      */
     record Ratios(Double lockstepOverDl4j1t, Double efficiency, Double lockstepOverDl4j2t, Double dl4j2tOverDl4j1t,
-                  Double lockstepOverPaF1, Double lockstepOverPaF5, Double pairOverDl4j1t, Double lockstepOverPair) {
+                  Double lockstepOverPaF1, Double lockstepOverPaF5, Double pairOverDl4j1t, Double lockstepOverPair,
+                  Double replicatedOverSharded) {
 
         static Ratios of(Map<Side, SideResult> r, int parallelLimit) {
             Double eff = ratio(r, Side.LOCKSTEP, Side.DL4J_1T);
             return new Ratios(ratio(r, Side.LOCKSTEP, Side.DL4J_1T), eff == null ? null : eff / parallelLimit,
                     ratio(r, Side.LOCKSTEP, Side.DL4J_2T), ratio(r, Side.DL4J_2T, Side.DL4J_1T),
                     ratio(r, Side.LOCKSTEP, Side.PA_F1), ratio(r, Side.LOCKSTEP, Side.PA_F5),
-                    ratio(r, Side.DL4J_PAIR, Side.DL4J_1T), ratio(r, Side.LOCKSTEP, Side.DL4J_PAIR));
+                    ratio(r, Side.DL4J_PAIR, Side.DL4J_1T), ratio(r, Side.LOCKSTEP, Side.DL4J_PAIR),
+                    ratio(r, Side.LOCKSTEP, Side.LOCKSTEP_SHARDED));
         }
 
         private static Double ratio(Map<Side, SideResult> r, Side a, Side b) {

@@ -49,7 +49,8 @@ final class ResultFiles {
             }
         }
         header.addAll(List.of("lockstep_over_dl4j_1t", "efficiency", "lockstep_over_dl4j_2t", "dl4j_2t_over_dl4j_1t",
-                "lockstep_over_pa_f1", "lockstep_over_pa_f5", "pair_over_dl4j_1t", "lockstep_over_pair", "broadcast_ms", "job_ms", "slowest_task_ms",
+                "lockstep_over_pa_f1", "lockstep_over_pa_f5", "pair_over_dl4j_1t", "lockstep_over_pair",
+                "replicated_over_sharded", "broadcast_ms", "job_ms", "slowest_task_ms",
                 "aggregate_ms", "update_ms", "overhead_ms"));
         StringBuilder sb = new StringBuilder(String.join(",", header)).append('\n');
         for (BenchRow r : rows) {
@@ -69,7 +70,7 @@ final class ResultFiles {
             BenchRow.Ratios q = r.ratios();
             cells.addAll(List.of(num(q.lockstepOverDl4j1t()), num(q.efficiency()), num(q.lockstepOverDl4j2t()),
                     num(q.dl4j2tOverDl4j1t()), num(q.lockstepOverPaF1()), num(q.lockstepOverPaF5()),
-                    num(q.pairOverDl4j1t()), num(q.lockstepOverPair())));
+                    num(q.pairOverDl4j1t()), num(q.lockstepOverPair()), num(q.replicatedOverSharded())));
             Breakdown b = r.breakdown();
             if (b == null) {
                 cells.addAll(List.of("", "", "", "", "", ""));

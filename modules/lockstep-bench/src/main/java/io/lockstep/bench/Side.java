@@ -10,8 +10,13 @@ import java.util.Set;
 
 /** One contender of the benchmark. The order of the constants is the order of the report's columns. */
 enum Side {
-    /** Lockstep's synchronous step on Spark, P workers. */
+    /** Lockstep's synchronous step on Spark, P workers, replicated training data (the default placement). */
     LOCKSTEP("lockstep", "Lockstep"),
+    /**
+     * The same step with the training set sharded 1/P per worker (each worker's share of a batch is the
+     * examples it holds, binomially uneven): the placement before fixed ghost batches.
+     */
+    LOCKSTEP_SHARDED("lockstep-sharded", "Lockstep sharded"),
     /** Single-process DL4J {@code fit}, one BLAS thread. */
     DL4J_1T("dl4j-1t", "DL4J 1t"),
     /** Single-process DL4J {@code fit}, two BLAS threads. */

@@ -142,24 +142,32 @@ public final class Models {
     }
 
     /** Channels of the residual stages of {@link #resnet}. */
-    static final int[] RESNET_STAGES = {8, 16, 32};
+    static final int[] RESNET_STAGES = {16, 32, 64};
 
     /**
      * A small residual CNN with batch normalization for square single-channel images (a ComputationGraph,
-     * He et al. 2016 style): 3x3 conv stem (BN, ReLU), then one residual block per stage with
-     * {@link #RESNET_STAGES} channels (stride 2 from the second stage on, 1x1 projection shortcuts where
-     * the shape changes), global average pooling, softmax. Every convolution is followed by BN, so
-     * convolutions have no bias.
+     * He et al. 2016 style): 3x3 conv stem with stride {@value #RESNET_STEM_STRIDE} (BN, ReLU; 28x28 → 14x14,
+     * which cuts the cost 4x), then one residual block per stage with {@link #RESNET_STAGES} channels
+     * (stride 2 from the second stage on, 1x1 projection shortcuts where the shape changes), global average
+     * pooling, softmax. Every convolution is followed by BN, so convolutions have no bias.
      */
     public static ComputationGraphConfiguration resnet(int numFeatures, int numClasses, long seed) {
+        return resnet(numFeatures, numClasses, seed, RESNET_STAGES, RESNET_STEM_STRIDE);
+    }
+
+    /** Stride of the stem convolution of {@link #resnet}. */
+    static final int RESNET_STEM_STRIDE = 2;
+
+    /** {@link #resnet} with other stage widths and stem stride (for measurements). */
+    static ComputationGraphConfiguration resnet(int numFeatures, int numClasses, long seed, int[] stages, int stemStride) {
         int side = squareSide("resnet", numFeatures);
         var g = base(seed).convolutionMode(ConvolutionMode.Same).graphBuilder().addInputs("input");
-        String last = convBn(g, "stem", "input", RESNET_STAGES[0], 3, 1);
+        String last = convBn(g, "stem", "input", stages[0], 3, stemStride);
         g.addLayer("stem_relu", relu(), last);
         last = "stem_relu";
-        int channels = RESNET_STAGES[0];
-        for (int s = 0; s < RESNET_STAGES.length; s++) {
-            int out = RESNET_STAGES[s];
+        int channels = stages[0];
+        for (int s = 0; s < stages.length; s++) {
+            int out = stages[s];
             int stride = s == 0 ? 1 : 2;
             String p = "s" + (s + 1);
             String a = convBn(g, p + "a", last, out, 3, stride);

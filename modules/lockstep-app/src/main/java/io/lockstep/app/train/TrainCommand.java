@@ -33,7 +33,9 @@ public final class TrainCommand implements Callable<Integer> {
     static final int DEFAULT_EPOCHS = 5;
 
     @Option(names = "--model", paramLabel = "NAME|FILE", defaultValue = "mlp",
-            description = "mlp (784-256-256-10), lenet (small CNN), or a DL4J MultiLayerConfiguration .json file. Default: ${DEFAULT-VALUE}.")
+            description = "mlp (784-256-256-10), mlp-bn (784-512 with batch norm), lenet (small CNN), resnet (small residual "
+                    + "CNN with batch norm), or a DL4J MultiLayerConfiguration / ComputationGraphConfiguration .json file. "
+                    + "Default: ${DEFAULT-VALUE}.")
     String model;
 
     @Mixin

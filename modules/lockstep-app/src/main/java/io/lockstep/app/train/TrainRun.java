@@ -231,6 +231,12 @@ public final class TrainRun {
                 config.workers(), config.globalBatch(), (double) config.globalBatch() / config.workers(),
                 config.microBatch() > 0 ? ", micro-batch " + config.microBatch() : "");
         console.printf("  %s data, %s%n", in.train().placement().cliName(), ghostDescription(config, model, in.train().placement()));
+        int ghosts = io.lockstep.data.GhostBatches.count(config.globalBatch(),
+                config.resolveGhostBatch(config.globalBatch(), model.batchDependent(), in.train().placement()));
+        if (in.train().placement() == io.lockstep.data.DataPlacement.REPLICATED && ghosts < config.workers()) {
+            console.printf("  note: %d ghost batches per step for P=%d workers: %d workers idle every step (lower "
+                    + "--ghost-batch or --workers)%n", ghosts, config.workers(), config.workers() - ghosts);
+        }
         for (String note : model.notes()) {
             console.println("  note: " + note);
         }
