@@ -33,6 +33,18 @@ class BenchRowTest {
     }
 
     @Test
+    void replicatedOverShardedData() {
+        Map<Side, SideResult> m = new java.util.EnumMap<>(Side.class);
+        m.put(Side.LOCKSTEP, Results.rate(1024, 30_000));
+        m.put(Side.LOCKSTEP_SHARDED, Results.rate(1024, 24_000));
+        BenchRow r = BenchRow.of(1024, 2, 2, m, null);
+        assertEquals(1.25, r.ratios().replicatedOverSharded(), 1e-12);
+        assertEquals(List.of("lockstep", "lockstep-sharded"), List.copyOf(r.sides().keySet()));
+        assertNull(BenchRow.of(1024, 2, 2, Map.of(Side.LOCKSTEP, Results.rate(1024, 1)), null).ratios()
+                .replicatedOverSharded());
+    }
+
+    @Test
     void missingSidesGiveNoRatio() {
         BenchRow r = BenchRow.of(256, 2, 2, Map.of(Side.LOCKSTEP, Results.rate(256, 1000)), null);
         assertNull(r.ratios().efficiency());
