@@ -10,8 +10,8 @@ import java.util.function.Function;
  * A per-JVM pool of {@link GradientWorker}s keyed by model configuration, so each executor builds a
  * network once and reuses it across steps. Concurrent tasks in one executor each borrow their own
  * worker (networks are not thread-safe). Only the {@value #MAX_MODELS} most recently used model
- * configurations keep their networks: a sweep over many models does not grow executor memory (a
- * worker in use when its model is evicted is simply not returned).
+ * configurations keep their networks (least recently used first out), so a sweep over many models does
+ * not grow executor memory.
  */
 public final class WorkerPool {
     static final int MAX_MODELS = 2;

@@ -235,6 +235,35 @@ class SqlDatasetTest {
         }
     }
 
+    @Test
+    void aReplicatedTableTrainsLikeTheReplicatedInMemoryDataset() {
+        long seed = 5;
+        ModelAdapter model = Models.byName("mlp", data.numFeatures(), CLASSES, seed);
+        TrainConfig config = TrainConfig.builder().globalBatch(30).workers(3).steps(6).lr(0.1)
+                .optimizer(OptimizerConfig.sgd()).divergence(new DivergenceConfig(DivergenceConfig.Policy.HALT, 1e6, 0, 0.5))
+                .seed(seed).build();
+        ShardedDataset fromParquet = SqlTables.read(spark, arraySpec(parquet)).shard(3)
+                .placed(sc, io.lockstep.data.DataPlacement.REPLICATED);
+        ShardedDataset inMemory = ShardedDataset.replicate(sc, data, 3);
+        try {
+            assertEquals(io.lockstep.data.DataPlacement.REPLICATED, fromParquet.placement());
+            float[] a = new SyncTrainer(sc, model, config).fit(fromParquet, TrainListener.NONE).params();
+            float[] b = new SyncTrainer(sc, model, config).fit(inMemory, TrainListener.NONE).params();
+            assertArrayEquals(b, a, "a replicated table trains bit-identically to replicate() of the same examples");
+            assertEquals(trainerEval(model, inMemory, b), trainerEval(model, fromParquet, a));
+        } finally {
+            fromParquet.release();
+            inMemory.release();
+        }
+    }
+
+    private static double trainerEval(ModelAdapter model, ShardedDataset d, float[] params) {
+        io.lockstep.metrics.EvalMetrics m = new SyncTrainer(sc, model, TrainConfig.builder().steps(1).build())
+                .evaluate("train", d, params, 0, 0);
+        assertEquals(d.size(), m.count(), "every example evaluated once");
+        return m.loss();
+    }
+
     // ---------------------------------------------------------------------------------------------
     // Problems: one message naming the path, the column and the problem
 
