@@ -30,6 +30,7 @@ import java.util.Objects;
  * {@link #microBatch()} further cuts a ghost batch into passes of bounded memory (only for models whose
  * pass does not depend on its batch).
  */
+@com.fasterxml.jackson.databind.annotation.JsonDeserialize(builder = TrainConfig.Builder.class)
 @JsonAutoDetect(fieldVisibility = Visibility.ANY, getterVisibility = Visibility.NONE, isGetterVisibility = Visibility.NONE)
 public final class TrainConfig {
     private final int globalBatch;
@@ -258,7 +259,8 @@ public final class TrainConfig {
         }
     }
 
-    /** Fluent builder with the CLI's defaults. */
+    /** Fluent builder with the CLI's defaults (also how {@code io.lockstep.run.SpecJson} reads a config). */
+    @com.fasterxml.jackson.databind.annotation.JsonPOJOBuilder(withPrefix = "")
     public static final class Builder {
         private int globalBatch = 128;
         private int batchGrowthFactor = 0;

@@ -1,0 +1,21 @@
+package io.lockstep.run;
+
+/**
+ * What a run writes and how often it checkpoints and evaluates the training set; none of it changes
+ * the trained parameters.
+ *
+ * @param dir             run directory (run.json, metrics.jsonl, model.zip); null: no run directory
+ * @param checkpointEvery save a checkpoint every N steps and at the end; 0 = never
+ * @param checkpointDir   Hadoop FileSystem URI of the checkpoints; null: {@code <dir>/checkpoints}
+ * @param evalTrain       also evaluate the training set after every epoch
+ */
+public record OutputSpec(String dir, long checkpointEvery, String checkpointDir, boolean evalTrain) {
+    public OutputSpec {
+        Specs.require(checkpointEvery >= 0, "checkpointEvery", checkpointEvery, "must not be negative");
+    }
+
+    /** No run directory, no checkpoints, training-set evaluation on. */
+    public static OutputSpec none() {
+        return new OutputSpec(null, 0, null, true);
+    }
+}

@@ -1,0 +1,90 @@
+package io.lockstep.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.lockstep.config.ConfigException;
+import io.lockstep.config.DivergenceConfig;
+import io.lockstep.config.TrainConfig;
+import io.lockstep.data.DataPlacement;
+import io.lockstep.optim.OptimizerConfig;
+import io.lockstep.schedule.LrScaling;
+import io.lockstep.schedule.ScheduleConfig;
+import java.util.Iterator;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** {@link SpecJson}: a spec with no field at its default survives write → read; bad JSON names the field. */
+class SpecJsonTest {
+    /** Fields the fixture leaves at their defaults: not settable with the others (warmup is given in epochs). */
+    private static final java.util.Set<String> UNSET = java.util.Set.of("train.optimizer.beta1", "train.optimizer.beta2",
+            "train.optimizer.lambMaxTrust", "train.schedule.warmup", "train.schedule.warmupSteps");
+
+    /** Every field set to a value other than its default (so a dropped field cannot pass). */
+    static RunSpec everyField() {
+        TrainConfig train = TrainConfig.builder().globalBatch(96).batchGrowthFactor(2).batchGrowthEvery(3).workers(3)
+                .microBatch(8).ghostBatch(16).steps(77).lr(0.05).lrScaling(LrScaling.SQRT).referenceBatch(32)
+                .schedule(ScheduleConfig.constant().withStepEvery(9).withDecay(ScheduleConfig.Decay.STEP)
+                        .withStepFactor(0.5).withMinLr(1e-5).withPolyPower(2).withWarmupStartLr(0.01))
+                .optimizer(OptimizerConfig.lamb().withL2(1e-4).withWeightDecay(0.01).withMomentum(0.8)
+                        .withTrustCoefficient(0.002).withExcludeBiases(false).withMomentumCorrection(false).withEpsilon(1e-7))
+                .clipNorm(1.5).divergence(new DivergenceConfig(DivergenceConfig.Policy.ROLLBACK, 4, 2, 0.25))
+                .noiseEmaDecay(0.9).earlyStoppingPatience(2).evalEvery(11).targetAccuracy(0.9).seed(7).build();
+        DataSpec data = new DataSpec(DataSpec.Source.parquet("/data/train"), DataSpec.Source.csv("/data/test.csv"),
+                "y", null, List.of("px*", "extra"), 5, 0.2, DataPlacement.SHARDED);
+        return new RunSpec(train, new EpochWarmup(ScheduleConfig.Warmup.CONSTANT, 1.5), data, ModelSpec.of("lenet"),
+                new OutputSpec("/runs/a", 20, "hdfs://nn/ckpt", false), "local[3]", 3);
+    }
+
+    @Test
+    void roundTripKeepsEveryField() {
+        RunSpec spec = everyField();
+        String json = SpecJson.write(spec);
+        RunSpec back = SpecJson.read(json);
+        assertEquals(spec, back);
+        assertEquals(json, SpecJson.write(back));
+        assertEquals(List.of(), SpecDiff.of(spec, back));
+        assertNoDefaults(SpecJson.tree(spec), SpecJson.tree(RunSpec.builder().build()), "");
+    }
+
+    /** Guards the fixture: every leaf differs from the builder's default spec. */
+    private static void assertNoDefaults(JsonNode spec, JsonNode defaults, String path) {
+        for (Iterator<String> it = spec.fieldNames(); it.hasNext(); ) {
+            String name = it.next();
+            JsonNode v = spec.get(name);
+            JsonNode d = defaults == null ? null : defaults.get(name);
+            if (v.isObject()) {
+                assertNoDefaults(v, d, path + name + ".");
+            } else if (!v.isNull() && !UNSET.contains(path + name)) {
+                assertNotEquals(String.valueOf(d), String.valueOf(v), "fixture field at its default: " + path + name);
+            }
+        }
+    }
+
+    @Test
+    void theBuilderDefaultsRoundTrip() {
+        RunSpec spec = RunSpec.builder().data(DataSpec.idx("a.gz", "b.gz", 10)).workers(2).build();
+        assertEquals(spec, SpecJson.read(SpecJson.write(spec)));
+    }
+
+    @Test
+    void anInvalidValueInJsonIsTheFieldsValidationError() {
+        ObjectNode tree = SpecJson.tree(everyField()).deepCopy();
+        ((ObjectNode) tree.get("train")).put("lr", -1.0);
+        ConfigException e = assertThrows(ConfigException.class, () -> SpecJson.fromTree(tree));
+        assertTrue(e.getMessage().startsWith("lr ") && e.getMessage().contains("-1.0"), e.getMessage());
+    }
+
+    @Test
+    void anUnknownFieldIsAnErrorNamingIt() {
+        ObjectNode tree = SpecJson.tree(everyField()).deepCopy();
+        ((ObjectNode) tree.get("output")).put("checkpointEverry", 5);
+        ConfigException e = assertThrows(ConfigException.class, () -> SpecJson.fromTree(tree));
+        assertTrue(e.getMessage().contains("checkpointEverry"), e.getMessage());
+        assertThrows(ConfigException.class, () -> SpecJson.read("{not json"));
+    }
+}
