@@ -1,6 +1,8 @@
-package io.lockstep.app.train;
+package io.lockstep.spark.run;
 
 import io.lockstep.data.DataPlacement;
+import io.lockstep.run.DataSpec;
+import io.lockstep.run.RunSpec;
 import io.lockstep.spark.ShardedDataset;
 import java.util.function.Consumer;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -13,37 +15,44 @@ import org.apache.spark.api.java.JavaSparkContext;
  */
 public final class InputCache implements AutoCloseable {
     private final Consumer<String> log;
+    private final MnistFiles mnist;
     private String splitKey;
     private SplitData split;
     private String shardKey;
     private Inputs inputs;
 
-    /** @param log receives progress lines such as data fetching */
-    public InputCache(Consumer<String> log) {
+    /**
+     * @param log   receives progress lines such as data fetching
+     * @param mnist provides the files of MNIST sources
+     */
+    public InputCache(Consumer<String> log, MnistFiles mnist) {
         this.log = log;
+        this.mnist = mnist;
     }
 
     /** The sharded data of a run, and its provenance for run.json. */
-    record Inputs(String name, java.util.Map<String, Object> dataset, ShardedDataset train, ShardedDataset validation,
+    public record Inputs(String name, java.util.Map<String, Object> dataset, ShardedDataset train, ShardedDataset validation,
                   ShardedDataset test) {}
 
-    /** The data of {@code cmd} after its validation split ({@code sc} may be null for IDX data). */
-    SplitData split(TrainCommand cmd, JavaSparkContext sc) {
-        double fraction = cmd.guard.validationFraction;
-        String key = cmd.data.key() + " validation " + fraction + (fraction > 0 ? " seed " + cmd.seed : "");
+    /** The data of {@code spec} after its validation split ({@code sc} may be null for IDX data). */
+    SplitData split(RunSpec spec, JavaSparkContext sc) {
+        DataSpec d = spec.data();
+        double fraction = d.validationFraction();
+        String key = java.util.Arrays.asList(d.train(), d.test(), d.labelCol(), d.featuresCol(), d.featureCols(),
+                d.classes()) + " validation " + fraction + (fraction > 0 ? " seed " + spec.train().seed() : "");
         if (!key.equals(splitKey)) {
             releaseShards();
             split = null;
             splitKey = null;
-            split = SplitData.load(cmd, sc, log);
+            split = SplitData.load(spec, sc, mnist, log);
             splitKey = key;
         }
         return split;
     }
 
     /** {@link #split} over {@code partitions} workers, the training part in {@code placement}. */
-    Inputs inputs(TrainCommand cmd, JavaSparkContext sc, int partitions, DataPlacement placement) {
-        SplitData d = split(cmd, sc);
+    Inputs inputs(RunSpec spec, JavaSparkContext sc, int partitions, DataPlacement placement) {
+        SplitData d = split(spec, sc);
         String key = splitKey + " workers " + partitions + " " + placement;
         if (!key.equals(shardKey)) {
             releaseShards();

@@ -1,8 +1,9 @@
-package io.lockstep.app.train;
+package io.lockstep.spark.run;
 
 import io.lockstep.data.DataPlacement;
 import io.lockstep.data.Dataset;
 import io.lockstep.data.HoldOut;
+import io.lockstep.run.RunSpec;
 import io.lockstep.spark.IndexedExamples;
 import io.lockstep.spark.ShardedDataset;
 import java.util.Map;
@@ -18,10 +19,10 @@ import org.apache.spark.api.java.JavaSparkContext;
  * @param validation null without {@code --validation-fraction}
  * @param test       null without a test set
  */
-record SplitData(String name, Map<String, Object> provenance, Part train, Part validation, Part test) {
+public record SplitData(String name, Map<String, Object> provenance, Part train, Part validation, Part test) {
 
     /** One part (train, validation or test) that can be sharded over P partitions. */
-    interface Part {
+    public interface Part {
         int size();
 
         int numFeatures();
@@ -36,30 +37,31 @@ record SplitData(String name, Map<String, Object> provenance, Part train, Part v
         }
     }
 
-    /** Loads (IDX, on the driver; {@code sc} may be null) or reads (tables, on the cluster) and splits the data of {@code cmd}. */
-    static SplitData load(TrainCommand cmd, JavaSparkContext sc, Consumer<String> log) {
-        double fraction = cmd.guard.validationFraction;
-        if (cmd.data.isTable()) {
-            DataOptions.Tables tables = cmd.data.readTables(sc, log);
+    /** Loads (IDX, on the driver; {@code sc} may be null) or reads (tables, on the cluster) and splits the data of {@code spec}. */
+    static SplitData load(RunSpec spec, JavaSparkContext sc, MnistFiles mnist, Consumer<String> log) {
+        double fraction = spec.data().validationFraction();
+        long seed = spec.train().seed();
+        if (spec.data().train().kind().isTable()) {
+            DataLoader.Tables tables = DataLoader.readTables(sc, spec.data(), log);
             IndexedExamples train = tables.train();
             IndexedExamples validation = null;
             if (fraction > 0) {
-                IndexedExamples.Split split = train.holdOut(fraction, cmd.seed);
+                IndexedExamples.Split split = train.holdOut(fraction, seed);
                 train = split.train();
                 validation = split.validation();
             }
-            return new SplitData(tables.name(), cmd.data.describe(tables), table(train), table(validation),
+            return new SplitData(tables.name(), DataLoader.describe(tables), table(train), table(validation),
                     table(tables.test()));
         }
-        DataOptions.Loaded loaded = cmd.data.load(log);
+        DataLoader.Loaded loaded = DataLoader.load(spec.data(), mnist, log);
         Dataset train = loaded.train();
         Dataset validation = null;
         if (fraction > 0) {
-            HoldOut split = HoldOut.split(train, fraction, cmd.seed);
+            HoldOut split = HoldOut.split(train, fraction, seed);
             train = split.train();
             validation = split.validation();
         }
-        return new SplitData(loaded.name(), cmd.data.describe(loaded), local(train), local(validation),
+        return new SplitData(loaded.name(), DataLoader.describe(loaded), local(train), local(validation),
                 local(loaded.test()));
     }
 
