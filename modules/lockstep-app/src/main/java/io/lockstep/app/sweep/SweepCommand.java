@@ -1,8 +1,10 @@
 package io.lockstep.app.sweep;
 
 import io.lockstep.app.Main;
-import io.lockstep.app.train.TrainRun;
-import io.lockstep.spark.SqlTables;
+import io.lockstep.app.data.MnistFetcher;
+import io.lockstep.run.RunSpec;
+import io.lockstep.spark.run.InputCache;
+import io.lockstep.spark.run.Runner;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -11,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.apache.spark.api.java.JavaSparkContext;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -82,7 +83,7 @@ public final class SweepCommand implements Callable<Integer> {
     private int sweep() throws IOException {
         SweepSpec sweep = SpecParser.read(resolve(specFile));
         List<PlannedRun> plan = SweepPlanner.plan(sweep);
-        List<TrainRun> runs = SweepPlanner.parse(sweep, plan);
+        List<RunSpec> runs = SweepPlanner.parse(sweep, plan);
         SweepDir dir = new SweepDir(out != null ? out : Path.of("runs", "sweeps", sweep.name()));
         List<SweepRunner.Pending> pending = new ArrayList<>();
         List<String> done = new ArrayList<>();
@@ -100,10 +101,11 @@ public final class SweepCommand implements Callable<Integer> {
             return 0;
         }
         dir.writeSpecAndPlan(sweep, plan);
-        try (JavaSparkContext sc = TrainRun.startSpark(master, "lockstep sweep " + sweep.name())) {
+        InputCache cache = new InputCache(console::println, MnistFetcher.files());
+        try (Runner runner = Runner.start(master, "lockstep sweep " + sweep.name(), cache)) {
             int failed = pending.isEmpty() ? 0
-                    : new SweepRunner(dir, console, progress, saveModels).run(sc, sweep, plan.size(), pending);
-            int rows = new SummaryWriter(dir).write(plan, sweep.sweptKeys(), SqlTables.session(sc));
+                    : new SweepRunner(dir, console, progress, saveModels).run(runner, sweep, plan.size(), pending);
+            int rows = new SummaryWriter(dir).write(plan, sweep.sweptKeys(), runner);
             console.printf("%nsweep %s: %d run(s) summarised in %s and %s%s%n", sweep.name(), rows,
                     dir.root().resolve(SweepDir.SUMMARY_CSV), SweepDir.SUMMARY_PARQUET,
                     failed > 0 ? "; " + failed + " run(s) failed (status failed, see the error column)" : "");

@@ -2,20 +2,20 @@ package io.lockstep.app.sweep;
 
 import io.lockstep.app.ErrorHandler;
 import io.lockstep.app.UsageException;
-import io.lockstep.app.train.InputCache;
 import io.lockstep.app.train.TrainRun;
 import io.lockstep.config.TrainConfig;
+import io.lockstep.run.RunSpec;
 import io.lockstep.spark.TrainResult;
+import io.lockstep.spark.run.Runner;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.apache.spark.api.java.JavaSparkContext;
 
 /**
- * Runs a sweep's pending runs one after another in one Spark context. Every pending run is first
+ * Runs a sweep's pending runs one after another on one {@link Runner} (one Spark context). Every pending run is first
  * resolved against its data (batch vs. training set, model, schedule length), so a bad run stops the
  * sweep before anything trains. A halt on divergence is a result; an exception fails only its run,
  * unless Spark was stopped under it (the sweep was interrupted): then nothing is recorded for the run.
@@ -31,16 +31,20 @@ final class SweepRunner {
         this.output = new TrainRun.Output(console, progress, saveModels);
     }
 
-    /** A run still to do, with its parsed options. */
-    record Pending(int index, PlannedRun planned, TrainRun run) {}
+    /** A run still to do, with its run spec. */
+    record Pending(int index, PlannedRun planned, RunSpec spec) {}
 
     /** Trains every pending run and writes its result.json; returns how many failed. */
-    int run(JavaSparkContext sc, SweepSpec spec, int total, List<Pending> pending) throws IOException {
-        try (InputCache cache = new InputCache(console::println); ShutdownWatch shutdown = new ShutdownWatch()) {
+    int run(Runner runner, SweepSpec spec, int total, List<Pending> pending) throws IOException {
+        try (ShutdownWatch shutdown = new ShutdownWatch()) {
+            List<TrainRun> runs = new ArrayList<>();
             List<TrainConfig> configs = new ArrayList<>();
             for (Pending p : pending) {
+                TrainRun run = new TrainRun(p.spec().withOutput(p.spec().output().withDir(dir.runDir(p.planned().name())
+                        .toString())));
+                runs.add(run);
                 try {
-                    configs.add(p.run().check(sc, cache));
+                    configs.add(run.check(runner).config());
                 } catch (UsageException | IllegalArgumentException e) {
                     throw new SpecException(spec.file(), "run '" + p.planned().name() + "': " + e.getMessage());
                 }
@@ -49,7 +53,7 @@ final class SweepRunner {
             for (int i = 0; i < pending.size(); i++) {
                 Pending p = pending.get(i);
                 console.printf("%n[%d/%d] %s%n", p.index() + 1, total, p.planned().name());
-                Map<String, Object> row = runOne(sc, cache, p, configs.get(i), shutdown);
+                Map<String, Object> row = runOne(runner, runs.get(i), p, configs.get(i), shutdown);
                 dir.writeResult(p.planned().name(), row);
                 console.println(describe(p.index() + 1, total, row));
                 failed += "failed".equals(row.get("status")) ? 1 : 0;
@@ -58,19 +62,19 @@ final class SweepRunner {
         }
     }
 
-    private Map<String, Object> runOne(JavaSparkContext sc, InputCache cache, Pending p, TrainConfig config,
+    private Map<String, Object> runOne(Runner runner, TrainRun run, Pending p, TrainConfig config,
                                        ShutdownWatch shutdown) throws IOException {
         String name = p.planned().name();
         dir.clearUnfinished(name);
         RunStats stats = new RunStats();
         long start = System.nanoTime();
         try {
-            TrainRun.Result r = p.run().run(sc, cache, dir.runDir(name), output, stats);
+            TrainRun.Result r = run.run(runner, output, stats);
             ResultRow.Status status = r.result().outcome() == TrainResult.Outcome.DIVERGED
                     ? ResultRow.Status.DIVERGED : ResultRow.Status.FINISHED;
             return ResultRow.of(p.planned(), r.config(), status, stats, r.result().steps(), r.seconds(), null);
         } catch (Exception e) {
-            if (sc.sc().isStopped() || shutdown.started()) {
+            if (runner.stopped() || shutdown.started()) {
                 // interrupted (kill, Ctrl-C): no result.json, so the next invocation runs it again
                 throw new IllegalStateException("sweep interrupted during run '" + name + "' (Spark was stopped); "
                         + "rerun the same command to resume", e);

@@ -1,25 +1,16 @@
 package io.lockstep.app.train;
 
 import io.lockstep.app.UsageException;
-import io.lockstep.app.data.MnistFetcher;
-import io.lockstep.data.Dataset;
-import io.lockstep.data.DataException;
-import io.lockstep.data.IdxReader;
-import io.lockstep.spark.IndexedExamples;
-import io.lockstep.spark.SqlTables;
-import io.lockstep.spark.TableSpec;
+import io.lockstep.data.DataPlacement;
+import io.lockstep.run.DataSpec;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.function.Consumer;
-import org.apache.spark.api.java.JavaSparkContext;
 import picocli.CommandLine.Option;
 
 /**
  * Where the training and test data come from: fetched MNIST or any IDX image/label pair by path (read
- * on the driver), or parquet/CSV tables read with Spark SQL on the cluster.
+ * on the driver), or parquet/CSV tables read with Spark SQL on the cluster. Parsed into a {@link DataSpec}.
  */
 final class DataOptions {
     static final String DEFAULT_FEATURES_COL = "features";
@@ -77,7 +68,7 @@ final class DataOptions {
 
     /** True for {@code --dataset parquet:PATH} or {@code csv:PATH}: data read by Spark SQL on the cluster. */
     boolean isTable() {
-        return TableSpec.Format.byName(formatOf(dataset)) != null;
+        return tableKind(formatOf(dataset)) != null;
     }
 
     private static String formatOf(String value) {
@@ -85,8 +76,39 @@ final class DataOptions {
         return colon < 0 ? value : value.substring(0, colon);
     }
 
-    /** The training and test tables, checked for option conflicts (a usage error, before Spark starts). */
-    List<TableSpec> tableSpecs() {
+    private static DataSpec.Kind tableKind(String format) {
+        for (DataSpec.Kind k : DataSpec.Kind.values()) {
+            if (k.isTable() && k.cliName().equalsIgnoreCase(format)) {
+                return k;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The data these options select (option conflicts are usage errors naming the flags).
+     *
+     * @param validationFraction {@code --validation-fraction}
+     * @param placement          {@code --data-placement}
+     */
+    DataSpec toSpec(double validationFraction, DataPlacement placement) {
+        checkOptions();
+        if (isTable()) {
+            DataSpec.Kind kind = tableKind(formatOf(dataset));
+            String arrayCol = featureCols == null && kind == DataSpec.Kind.PARQUET
+                    ? (featuresCol != null ? featuresCol : DEFAULT_FEATURES_COL) : featuresCol;
+            List<String> cols = featureCols != null ? featureColList() : kind == DataSpec.Kind.CSV ? List.of() : null;
+            return new DataSpec(table("--dataset", dataset), testDataset == null ? null : table("--test-dataset", testDataset),
+                    labelCol, arrayCol, cols, classes, validationFraction, placement);
+        }
+        DataSpec.Source train = resolvedName().equals("mnist")
+                ? DataSpec.Source.mnist(dataDir == null ? null : dataDir.toString())
+                : DataSpec.Source.idx(trainImages.toString(), trainLabels.toString());
+        DataSpec.Source test = testImages == null ? null : DataSpec.Source.idx(testImages.toString(), testLabels.toString());
+        return new DataSpec(train, test, null, null, null, classes, validationFraction, placement);
+    }
+
+    private void checkTableOptions() {
         if (trainImages != null || trainLabels != null || testImages != null || testLabels != null) {
             throw new UsageException("--train-images/--train-labels/--test-images/--test-labels are for idx data; "
                     + "they cannot be combined with --dataset " + dataset);
@@ -97,96 +119,45 @@ final class DataOptions {
         if (classes < 2) {
             throw new UsageException("--classes must be at least 2 (got " + classes + ")");
         }
-        List<TableSpec> specs = new ArrayList<>();
-        specs.add(tableSpec("--dataset", dataset));
+        table("--dataset", dataset);
         if (testDataset != null) {
-            specs.add(tableSpec("--test-dataset", testDataset));
+            table("--test-dataset", testDataset);
         }
-        return specs;
+        if (featureCols != null) {
+            featureColList();
+        } else if (tableKind(formatOf(dataset)) == DataSpec.Kind.CSV && featuresCol != null) {
+            throw new UsageException("--features-col needs parquet input (csv has no array columns); use --feature-cols");
+        }
     }
 
-    private TableSpec tableSpec(String flag, String value) {
-        TableSpec.Format format = TableSpec.Format.byName(formatOf(value));
+    private static DataSpec.Source table(String flag, String value) {
+        DataSpec.Kind kind = tableKind(formatOf(value));
         int colon = value.indexOf(':');
-        if (format == null) {
+        if (kind == null) {
             throw new UsageException("unknown " + flag + " '" + value + "': use parquet:PATH or csv:PATH");
         }
         String path = colon < 0 ? "" : value.substring(colon + 1);
         if (path.isBlank()) {
-            throw new UsageException(flag + " " + format.cliName() + " needs a path: " + format.cliName() + ":PATH");
+            throw new UsageException(flag + " " + kind.cliName() + " needs a path: " + kind.cliName() + ":PATH");
         }
-        if (featureCols != null) {
-            List<String> cols = new ArrayList<>();
-            for (String c : featureCols.split(",", -1)) {
-                if (c.isBlank() || c.trim().equals("*")) {
-                    throw new UsageException("--feature-cols '" + featureCols + "' has an empty entry or a bare *");
-                }
-                cols.add(c.trim());
-            }
-            return TableSpec.columns(format, path, labelCol, cols, classes);
-        }
-        if (format == TableSpec.Format.CSV) {
-            if (featuresCol != null) {
-                throw new UsageException("--features-col needs parquet input (csv has no array columns); use --feature-cols");
-            }
-            return TableSpec.columns(format, path, labelCol, List.of(), classes);
-        }
-        return TableSpec.arrayColumn(format, path, labelCol, featuresCol != null ? featuresCol : DEFAULT_FEATURES_COL, classes);
+        return new DataSpec.Source(kind, path, null);
     }
 
-    /**
-     * Opens and validates the tables on the cluster (one aggregation each); nothing is loaded yet.
-     *
-     * @throws DataException naming the path and column on the first problem found
-     */
-    Tables readTables(JavaSparkContext sc, Consumer<String> log) {
-        List<TableSpec> specs = tableSpecs();
-        TableSpec trainSpec = specs.get(0);
-        log.accept("reading " + trainSpec.format().cliName() + " " + trainSpec.path() + " (label column "
-                + trainSpec.labelCol() + ", features: " + trainSpec.describeFeatures() + ")");
-        IndexedExamples train = SqlTables.read(sc, trainSpec);
-        IndexedExamples test = null;
-        if (specs.size() > 1) {
-            TableSpec testSpec = specs.get(1);
-            test = SqlTables.read(sc, testSpec);
-            if (test.numFeatures() != train.numFeatures()) {
-                throw new DataException(testSpec.path() + ": " + test.numFeatures() + " features per row but the training data ("
-                        + trainSpec.path() + ") has " + train.numFeatures());
+    private List<String> featureColList() {
+        List<String> cols = new ArrayList<>();
+        for (String c : featureCols.split(",", -1)) {
+            if (c.isBlank() || c.trim().equals("*")) {
+                throw new UsageException("--feature-cols '" + featureCols + "' has an empty entry or a bare *");
             }
+            cols.add(c.trim());
         }
-        return new Tables(trainSpec.format().cliName(), specs, train, test);
-    }
-
-    /** Validated tables, not yet sharded. */
-    record Tables(String name, List<TableSpec> specs, IndexedExamples train, IndexedExamples test) {}
-
-    /** Provenance of table input for run.json. */
-    Map<String, Object> describe(Tables tables) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        TableSpec train = tables.specs().get(0);
-        m.put("name", tables.name());
-        m.put("train_path", train.path());
-        m.put("test_path", tables.test() == null ? null : tables.specs().get(1).path());
-        m.put("test_format", tables.test() == null ? null : tables.specs().get(1).format().cliName());
-        m.put("label_col", train.labelCol());
-        m.put("feature_columns", train.describeFeatures());
-        m.put("train_size", tables.train().size());
-        m.put("test_size", tables.test() == null ? 0 : tables.test().size());
-        m.put("features", tables.train().numFeatures());
-        m.put("classes", tables.train().numClasses());
-        return m;
-    }
-
-    /** Identifies the data these options select, for reusing loaded data across runs (sweeps). */
-    String key() {
-        return java.util.Arrays.asList(dataset, testDataset, labelCol, featuresCol, featureCols, dataDir, trainImages,
-                trainLabels, testImages, testLabels, classes).toString();
+        return cols;
     }
 
     /** Option conflicts that need no data: usage errors, reported before anything is read or Spark starts. */
     void checkOptions() {
         if (isTable()) {
-            tableSpecs();
+            checkTableOptions();
             return;
         }
         if (testDataset != null) {
@@ -214,46 +185,4 @@ final class DataOptions {
             throw new UsageException("--classes must be at least 2 (got " + classes + ")");
         }
     }
-
-    /** Loads training and (optional) test data, fetching MNIST first if needed. */
-    Loaded load(Consumer<String> log) {
-        checkOptions();
-        String name = resolvedName();
-        if (name.equals("mnist")) {
-            Path dir = new MnistFetcher(dataDir != null ? dataDir : MnistFetcher.defaultDataDir()).ensure(log);
-            return read(name, dir.resolve(MnistFetcher.TRAIN_IMAGES), dir.resolve(MnistFetcher.TRAIN_LABELS),
-                    dir.resolve(MnistFetcher.TEST_IMAGES), dir.resolve(MnistFetcher.TEST_LABELS), 10);
-        }
-        return read(name, trainImages, trainLabels, testImages, testLabels, classes);
-    }
-
-    private static Loaded read(String name, Path trainImages, Path trainLabels, Path testImages, Path testLabels,
-                               int classes) {
-        Dataset train = IdxReader.read(trainImages, trainLabels, classes);
-        Dataset test = testImages == null ? null : IdxReader.read(testImages, testLabels, classes);
-        if (test != null && test.numFeatures() != train.numFeatures()) {
-            throw new UsageException("test images have " + test.numFeatures() + " features per example but training images have "
-                    + train.numFeatures());
-        }
-        return new Loaded(name, train, test, List.of(trainImages, trainLabels),
-                testImages == null ? List.of() : List.of(testImages, testLabels));
-    }
-
-    /** Provenance for run.json. */
-    Map<String, Object> describe(Loaded loaded) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("name", loaded.name());
-        m.put("train_images", loaded.trainFiles().get(0).toString());
-        m.put("train_labels", loaded.trainFiles().get(1).toString());
-        m.put("test_images", loaded.testFiles().isEmpty() ? null : loaded.testFiles().get(0).toString());
-        m.put("test_labels", loaded.testFiles().isEmpty() ? null : loaded.testFiles().get(1).toString());
-        m.put("train_size", loaded.train().size());
-        m.put("test_size", loaded.test() == null ? 0 : loaded.test().size());
-        m.put("features", loaded.train().numFeatures());
-        m.put("classes", loaded.train().numClasses());
-        return m;
-    }
-
-    /** IDX data read on the driver; the file lists hold images then labels (empty without a test set). */
-    record Loaded(String name, Dataset train, Dataset test, List<Path> trainFiles, List<Path> testFiles) {}
 }

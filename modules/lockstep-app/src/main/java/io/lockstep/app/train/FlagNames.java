@@ -22,7 +22,9 @@ final class FlagNames {
             Map.entry("minLr", "--min-lr"), Map.entry("polyPower", "--poly-power"),
             Map.entry("stepFactor", "--step-factor"), Map.entry("warmupStartLr", "--warmup-start-lr"),
             Map.entry("divergenceFactor", "--divergence-factor"), Map.entry("maxRollbacks", "--max-rollbacks"),
-            Map.entry("rollbackLrFactor", "--rollback-lr-factor"));
+            Map.entry("rollbackLrFactor", "--rollback-lr-factor"),
+            Map.entry("validationFraction", "--validation-fraction"), Map.entry("warmupEpochs", "--warmup-epochs"),
+            Map.entry("checkpointEvery", "--checkpoint-every"));
     private static final Pattern WORD = Pattern.compile("\\b(" + String.join("|", FLAGS.keySet()) + ")\\b");
 
     private FlagNames() {}

@@ -5,19 +5,37 @@ import io.lockstep.config.TrainConfig;
 import io.lockstep.data.BatchPlan;
 import io.lockstep.metrics.TargetReached;
 import io.lockstep.model.ModelAdapter;
+import io.lockstep.run.SpecJson;
 import io.lockstep.spark.TrainResult;
+import io.lockstep.spark.run.InputCache;
+import io.lockstep.spark.run.Runner;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.apache.spark.api.java.JavaSparkContext;
 
-/** The provenance written to run.json: resolved config, derived values, data, versions, result. */
-record RunInfo(TrainConfig config, ModelAdapter model, InputCache.Inputs inputs, JavaSparkContext sc) {
+/**
+ * The provenance written to run.json: the resolved run spec (what {@code --resume} continues), the
+ * trainer's config, derived values, data, versions, result.
+ */
+record RunInfo(Runner.Resolved run, InputCache.Inputs inputs, Map<String, Object> spark) {
+    /** The run.json key of the resolved {@link io.lockstep.run.RunSpec}. */
+    static final String SPEC = "spec";
+
+    private TrainConfig config() {
+        return run.config();
+    }
+
+    private ModelAdapter model() {
+        return run.model();
+    }
 
     Map<String, Object> provenance() {
+        TrainConfig config = config();
+        ModelAdapter model = model();
         Map<String, Object> run = new LinkedHashMap<>();
         run.put("command", "train");
         run.put("started", Instant.now().toString());
+        run.put(SPEC, SpecJson.tree(this.run.spec()));
         run.put("config", config);
         run.put("model", Map.of("name", model.name(), "params", model.numParams(), "layers", model.describe()));
         Map<String, Object> data = new LinkedHashMap<>(inputs.dataset());
@@ -25,8 +43,7 @@ record RunInfo(TrainConfig config, ModelAdapter model, InputCache.Inputs inputs,
         data.put("validation_size", inputs.validation() == null ? 0 : inputs.validation().size());
         run.put("dataset", data);
         run.put("derived", derived());
-        run.put("spark", Map.of("master", sc.master(), "app_id", sc.sc().applicationId(),
-                "default_parallelism", sc.defaultParallelism()));
+        run.put("spark", spark);
         run.put("versions", Map.of("lockstep", Versions.lockstep(), "spark", Versions.spark(), "dl4j", Versions.DL4J,
                 "java", System.getProperty("java.version")));
         run.put("git_commit", GitInfo.commit());
@@ -34,6 +51,8 @@ record RunInfo(TrainConfig config, ModelAdapter model, InputCache.Inputs inputs,
     }
 
     private Map<String, Object> derived() {
+        TrainConfig config = config();
+        ModelAdapter model = model();
         BatchPlan plan = config.batchPlan(inputs.train().size());
         long total = config.totalSteps(plan);
         Map<String, Object> d = new LinkedHashMap<>();

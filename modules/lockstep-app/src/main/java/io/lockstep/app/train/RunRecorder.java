@@ -70,6 +70,32 @@ final class RunRecorder implements TrainListener, AutoCloseable {
         return r;
     }
 
+    /**
+     * Records the changes a resume applied against the stored run spec: one line of type
+     * {@code resume_changes}; nothing when there are none.
+     */
+    void writeChanges(java.util.List<io.lockstep.run.SpecDiff.Difference> changes,
+                      java.util.function.Function<String, String> label) {
+        if (changes.isEmpty()) {
+            return;
+        }
+        java.util.List<Map<String, Object>> list = new java.util.ArrayList<>();
+        for (io.lockstep.run.SpecDiff.Difference d : changes) {
+            Map<String, Object> c = new LinkedHashMap<>();
+            c.put("option", label.apply(d.field()));
+            c.put("field", d.field());
+            c.put("checkpoint", d.before());
+            c.put("command", d.after());
+            c.put("changes_math", d.changesMath());
+            list.add(c);
+        }
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("type", "resume_changes");
+        line.put("changes", list);
+        line.put("time", java.time.Instant.now().toString());
+        write(line);
+    }
+
     /** Reads a run directory's run.json. */
     @SuppressWarnings("unchecked")
     static Map<String, Object> readRunJson(Path dir) throws IOException {

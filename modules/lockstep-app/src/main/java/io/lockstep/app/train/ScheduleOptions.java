@@ -1,6 +1,7 @@
 package io.lockstep.app.train;
 
 import io.lockstep.app.UsageException;
+import io.lockstep.run.EpochWarmup;
 import io.lockstep.schedule.LrScaling;
 import io.lockstep.schedule.ScheduleConfig;
 import picocli.CommandLine.Option;
@@ -65,20 +66,26 @@ final class ScheduleOptions {
         return referenceBatch == null ? 0 : referenceBatch;
     }
 
-    /** The schedule; epochs are converted to steps with {@code stepsPerEpoch}. */
-    ScheduleConfig toConfig(int stepsPerEpoch) {
+    /** The schedule with a warmup given in steps ({@link #epochWarmup()} carries one given in epochs). */
+    ScheduleConfig toConfig() {
         if (warmupSteps != null && warmupEpochs != null) {
             throw new UsageException("give either --warmup-steps or --warmup-epochs, not both");
         }
-        long steps = warmupSteps != null ? warmupSteps
-                : warmupEpochs != null ? Math.round(warmupEpochs * stepsPerEpoch) : 0;
-        ScheduleConfig.Warmup kind = warmup != null ? ScheduleConfig.Warmup.parse(warmup)
-                : steps > 0 ? ScheduleConfig.Warmup.GRADUAL : ScheduleConfig.Warmup.NONE;
+        long steps = warmupSteps != null ? warmupSteps : 0;
+        ScheduleConfig.Warmup kind = warmupEpochs != null ? ScheduleConfig.Warmup.NONE : warmup != null
+                ? ScheduleConfig.Warmup.parse(warmup) : steps > 0 ? ScheduleConfig.Warmup.GRADUAL : ScheduleConfig.Warmup.NONE;
         ScheduleConfig c = ScheduleConfig.constant().withStepFactor(stepFactor).withMinLr(minLr).withPolyPower(polyPower)
                 .withWarmupStartLr(warmupStartLr);
         if (stepEvery != null) {
             c = c.withStepEvery(stepEvery);
         }
         return c.withDecay(ScheduleConfig.Decay.parse(schedule)).withWarmup(kind, kind == ScheduleConfig.Warmup.NONE ? 0 : steps);
+    }
+
+    /** {@code --warmup-epochs} (gradual unless {@code --warmup} says otherwise), or null. */
+    EpochWarmup epochWarmup() {
+        ScheduleConfig.Warmup kind = warmup != null ? ScheduleConfig.Warmup.parse(warmup) : ScheduleConfig.Warmup.GRADUAL;
+        return warmupEpochs == null || warmupEpochs == 0 || kind == ScheduleConfig.Warmup.NONE ? null
+                : new EpochWarmup(kind, warmupEpochs);
     }
 }

@@ -4,19 +4,23 @@ import io.lockstep.app.Main;
 import io.lockstep.app.UsageException;
 import io.lockstep.config.TrainConfig;
 import io.lockstep.metrics.DivergenceEvent;
+import io.lockstep.app.data.MnistFetcher;
+import io.lockstep.run.ModelSpec;
+import io.lockstep.run.OutputSpec;
+import io.lockstep.run.RunSpec;
+import io.lockstep.run.SpecDiff;
 import io.lockstep.spark.EvalSets;
 import io.lockstep.spark.TrainListener;
 import io.lockstep.spark.TrainResult;
+import io.lockstep.spark.run.InputCache;
+import io.lockstep.spark.run.Runner;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
-import org.apache.spark.api.java.JavaSparkContext;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -109,18 +113,20 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--resume", paramLabel = "DIR",
             description = "Continue the run in DIR from its newest checkpoint, exactly as if it had not stopped; "
-                    + "--steps/--epochs set a new total (to extend a finished run).")
+                    + "--steps/--epochs set a new total (to extend a finished run), --eval-every, --master and output "
+                    + "options may change; any other option that differs from the run's is refused (see --allow-changes).")
     Path resume;
 
     @Option(names = "--inject-task-failures", paramLabel = "STEP:PARTITION[,...]", hidden = true,
             description = "Testing only: fail the first attempt of the gradient tasks of every listed step x partition.")
     String injectFailures;
 
-    /** The previous run.json when resuming. */
-    private Map<String, Object> previousRun;
+    @Option(names = "--allow-changes", defaultValue = "false",
+            description = "With --resume: apply options that change the run's math (learning rate, batch, model, data, "
+                    + "seed...) instead of refusing them; the changes are recorded in metrics.jsonl.")
+    boolean allowChanges;
 
     private final PrintStream console = System.out;
-    private List<String> recordedArgs = List.of();
 
     @Spec
     CommandSpec spec;
@@ -128,156 +134,98 @@ public final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (resume != null) {
-            TrainCommand cmd = resumed();
-            return cmd.run(cmd.recordedArgs);
+            return resumed();
         }
-        return run(originalArgs());
+        return run(new TrainRun(runSpec(), TrainRun.faults(injectFailures), null));
     }
 
-    /** This command's own arguments (the parse result's original arguments start with the command name). */
-    private List<String> originalArgs() {
-        if (spec == null) {
-            return List.of();
-        }
-        List<String> all = spec.commandLine().getParseResult().originalArgs();
-        int name = all.indexOf(spec.name());
-        return name < 0 ? all : List.copyOf(all.subList(name + 1, all.size()));
-    }
-
-    /** A command rebuilt from the resumed run's recorded arguments, with this command's overrides. */
-    @SuppressWarnings("unchecked")
-    private TrainCommand resumed() throws java.io.IOException {
-        if (!Files.isRegularFile(resume.resolve(RunRecorder.RUN_JSON))) {
-            throw new UsageException("--resume " + resume + " is not a run directory (no " + RunRecorder.RUN_JSON + ")");
-        }
-        Map<String, Object> prev = RunRecorder.readRunJson(resume);
-        Object args = prev.get("args");
-        if (!(args instanceof List<?>)) {
-            throw new UsageException("--resume " + resume + ": run.json has no recorded arguments");
-        }
-        List<String> recorded = new ArrayList<>((List<String>) args);
-        if (steps != null || epochs != null) {
-            dropOption(recorded, "--steps");
-            dropOption(recorded, "--epochs");
-            recorded.addAll(steps != null ? List.of("--steps", String.valueOf(steps)) : List.of("--epochs", String.valueOf(epochs)));
-        }
+    /**
+     * Parses {@code lockstep train} arguments exactly as the command line does (every train option, its
+     * type and default) into a validated spec (sweeps; run.json files that recorded arguments).
+     *
+     * @throws UsageException naming the option and the problem
+     */
+    public static RunSpec specOf(List<String> args) {
         TrainCommand cmd = new TrainCommand();
-        picocli.CommandLine cli = new picocli.CommandLine(cmd);
-        if (spec != null) {
-            cli.setErr(spec.commandLine().getErr());
-            cli.setOut(spec.commandLine().getOut());
+        try {
+            new picocli.CommandLine(cmd).parseArgs(args.toArray(String[]::new));
+        } catch (picocli.CommandLine.ParameterException e) {
+            throw new UsageException(e.getMessage());
         }
-        cli.parseArgs(recorded.toArray(String[]::new));
-        cmd.recordedArgs = recorded;
-        cmd.previousRun = prev;
-        cmd.out = resume;
-        cmd.progress = progress;
-        if (master != null) {
-            cmd.master = master;
-        }
-        if (steps != null || epochs != null) {
-            cmd.steps = steps;
-            cmd.epochs = epochs;
-        }
-        if (cmd.workers == null) {
-            cmd.workers = ((Number) ((Map<String, Object>) prev.get("derived")).get("workers")).intValue();
-        }
-        return cmd;
+        return cmd.runSpec();
     }
 
-    /** Removes "--name value" and "--name=value" from a recorded argument list. */
-    private static void dropOption(List<String> args, String name) {
-        for (int i = args.size() - 1; i >= 0; i--) {
-            if (args.get(i).equals(name)) {
-                args.remove(i);
-                if (i < args.size()) {
-                    args.remove(i);
-                }
-            } else if (args.get(i).startsWith(name + "=")) {
-                args.remove(i);
-            }
+    /** Continues the run in {@code --resume DIR}: the stored spec, with the changes this command allows. */
+    private Integer resumed() throws Exception {
+        RunSpec stored = ResumeSpecs.stored(resume);
+        RunSpec typed = runSpec();
+        List<SpecDiff.Difference> changes = ResumeSpecs.changes(stored, typed, this::typed);
+        ResumeSpecs.refuseMathChanges(resume, changes, allowChanges);
+        RunSpec effective = SpecDiff.overlay(stored, typed, f -> changes.stream().anyMatch(d -> d.field().equals(f)));
+        if (!changes.isEmpty()) {
+            console.println("resuming " + resume + " with changes: " + ResumeSpecs.describe(changes));
         }
+        TrainRun.Resume r = new TrainRun.Resume(RunRecorder.readRunJson(resume), changes);
+        return run(new TrainRun(effective, TrainRun.faults(injectFailures), r));
     }
 
-    /** The arguments recorded in run.json, from which {@code --resume} rebuilds the command. */
-    List<String> recordedArgs() {
-        return recordedArgs;
-    }
-
-    void recordedArgs(List<String> args) {
-        this.recordedArgs = List.copyOf(args);
-    }
-
-    /** The resumed run's run.json, or null for a fresh run. */
-    Map<String, Object> previousRun() {
-        return previousRun;
-    }
-
-    private Integer run(List<String> args) throws Exception {
-        recordedArgs(args);
-        TrainRun run = new TrainRun(this);
-        run.validate();
-        Path outDir = out != null ? out : Path.of("runs", "run-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-        if (previousRun == null && Files.exists(outDir.resolve(RunRecorder.RUN_JSON))) {
-            throw new UsageException("--out " + outDir + " already contains a run (run.json); choose another directory");
+    /** True if the user typed {@code flag} (or its negated form) on this command line. */
+    private boolean typed(String flag) {
+        if (flag.equals("--out") || flag.equals("--resume")) {
+            return true; // the resumed run's directory is the one --resume names
         }
-        InputCache cache = new InputCache(console::println);
-        if (!run.needsSpark()) {
-            run.prepare(null, cache); // IDX data: data, batch and model errors come before Spark starts
+        picocli.CommandLine.Model.OptionSpec o = spec == null ? null : spec.findOption(flag);
+        return o != null && spec.commandLine().getParseResult().hasMatchedOption(o);
+    }
+
+    private Integer run(TrainRun run) throws Exception {
+        RunSpec s = run.spec();
+        if (!run.resumes() && Files.exists(Path.of(s.output().dir()).resolve(RunRecorder.RUN_JSON))) {
+            throw new UsageException("--out " + s.output().dir() + " already contains a run (run.json); choose another directory");
         }
-        try (JavaSparkContext sc = TrainRun.startSpark(master, "lockstep train"); InputCache inputs = cache) {
-            TrainRun.Result result = run.run(sc, inputs, outDir, new TrainRun.Output(console, progress, true), TrainListener.NONE);
+        InputCache cache = new InputCache(console::println, MnistFetcher.files());
+        if (!Runner.needsSpark(s)) {
+            run.check(cache); // IDX data: data, batch and model errors come before Spark starts
+        }
+        try (Runner runner = Runner.start(s.master(), "lockstep train", cache)) {
+            TrainRun.Result result = run.run(runner, new TrainRun.Output(console, progress, true), TrainListener.NONE);
             return report(result);
         }
     }
 
     /**
-     * The validated config for {@code p} workers; {@code trainSize} converts epoch-based options
-     * ({@code Integer.MAX_VALUE} before the data is known).
+     * The validated run spec of these options ({@code --resume} sets the output directory to the resumed run).
      *
      * @throws UsageException naming the option and the problem
      */
-    TrainConfig config(int p, int trainSize) {
+    RunSpec runSpec() {
         if (epochs != null && steps != null) {
             throw new UsageException("give either --epochs or --steps, not both");
         }
         try {
-            TrainConfig.Builder b = TrainConfig.builder().globalBatch(globalBatch).batchGrowthFactor(batchGrowth.factor)
-                    .batchGrowthEvery(batchGrowth.every).workers(p).microBatch(microBatch).ghostBatch(ghostBatch)
-                    .lr(lr.lr).lrScaling(lr.scaling()).referenceBatch(lr.referenceBatch())
-                    .optimizer(optimizer.toConfig()).clipNorm(guard.clipNorm).divergence(guard.divergence())
-                    .noiseEmaDecay(guard.noiseEma).earlyStoppingPatience(guard.patience).evalEvery(guard.evalEvery)
-                    .targetAccuracy(guard.targetAccuracy).seed(seed);
-            if (steps != null) {
-                b.steps(steps);
-            } else {
-                b.epochs(epochs != null ? epochs : DEFAULT_EPOCHS);
-            }
-            boolean known = trainSize != Integer.MAX_VALUE;
-            int firstEpochSteps = known ? Math.max(1, trainSize / Math.max(1, globalBatch)) : Integer.MAX_VALUE;
-            TrainConfig c = b.schedule(lr.toConfig(firstEpochSteps)).build();
-            if (known) {
-                // Build the schedule once here so one that does not fit the run (e.g. warmup >= total
-                // steps) is reported as a usage error before Spark starts, not from inside the trainer.
-                c.schedule(c.totalSteps(c.batchPlan(trainSize)));
-            }
-            if (!(guard.validationFraction >= 0 && guard.validationFraction < 1)) {
-                throw new UsageException("--validation-fraction must be in [0, 1) (0 = no validation set) (got "
-                        + guard.validationFraction + ")");
-            }
-            if (guard.patience > 0 && guard.validationFraction <= 0) {
-                throw new UsageException("--early-stopping-patience needs --validation-fraction");
-            }
-            if (guard.targetAccuracy > 0 && guard.validationFraction <= 0) {
-                throw new UsageException("--target-accuracy needs --validation-fraction (the target is checked on the "
-                        + "validation set)");
-            }
-            return c;
+            return new RunSpec(trainConfig(), lr.epochWarmup(), data.toSpec(guard.validationFraction, placement),
+                    ModelSpec.of(model), new OutputSpec(outDir().toString(), checkpointEvery, checkpointDir, guard.evalTrain),
+                    master, workers == null ? 0 : workers);
         } catch (UsageException e) {
             throw e;
         } catch (IllegalArgumentException e) {
             throw new UsageException(FlagNames.inMessage(e.getMessage()));
         }
+    }
+
+    private TrainConfig trainConfig() {
+        TrainConfig.Builder b = TrainConfig.builder().globalBatch(globalBatch).batchGrowthFactor(batchGrowth.factor)
+                .batchGrowthEvery(batchGrowth.every).workers(workers == null ? 1 : workers).microBatch(microBatch)
+                .ghostBatch(ghostBatch).lr(lr.lr).lrScaling(lr.scaling()).referenceBatch(lr.referenceBatch())
+                .optimizer(optimizer.toConfig()).clipNorm(guard.clipNorm).divergence(guard.divergence())
+                .noiseEmaDecay(guard.noiseEma).earlyStoppingPatience(guard.patience).evalEvery(guard.evalEvery)
+                .targetAccuracy(guard.targetAccuracy).seed(seed).schedule(lr.toConfig());
+        return (steps != null ? b.steps(steps) : b.epochs(epochs != null ? epochs : DEFAULT_EPOCHS)).build();
+    }
+
+    private Path outDir() {
+        return resume != null ? resume : out != null ? out
+                : Path.of("runs", "run-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
     }
 
     /** Parses {@code --data-placement}. */
