@@ -2,7 +2,7 @@ package io.lockstep.app.sweep;
 
 import io.lockstep.app.Main;
 import io.lockstep.app.data.MnistFetcher;
-import io.lockstep.run.RunSpec;
+import io.lockstep.app.train.TrainRun;
 import io.lockstep.spark.run.InputCache;
 import io.lockstep.spark.run.Runner;
 import java.io.IOException;
@@ -83,7 +83,7 @@ public final class SweepCommand implements Callable<Integer> {
     private int sweep() throws IOException {
         SweepSpec sweep = SpecParser.read(resolve(specFile));
         List<PlannedRun> plan = SweepPlanner.plan(sweep);
-        List<RunSpec> runs = SweepPlanner.parse(sweep, plan);
+        List<TrainRun> runs = SweepPlanner.parse(sweep, plan);
         SweepDir dir = new SweepDir(out != null ? out : Path.of("runs", "sweeps", sweep.name()));
         List<SweepRunner.Pending> pending = new ArrayList<>();
         List<String> done = new ArrayList<>();

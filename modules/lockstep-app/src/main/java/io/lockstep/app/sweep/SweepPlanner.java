@@ -2,7 +2,7 @@ package io.lockstep.app.sweep;
 
 import io.lockstep.app.UsageException;
 import io.lockstep.app.train.TrainCommand;
-import io.lockstep.run.RunSpec;
+import io.lockstep.app.train.TrainRun;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -60,11 +60,11 @@ final class SweepPlanner {
      * The run spec of every planned run, its options parsed and checked exactly as {@code lockstep train}
      * would; the first problem is reported with the spec file and the run's name.
      */
-    static List<RunSpec> parse(SweepSpec spec, List<PlannedRun> plan) {
-        List<RunSpec> runs = new ArrayList<>();
+    static List<TrainRun> parse(SweepSpec spec, List<PlannedRun> plan) {
+        List<TrainRun> runs = new ArrayList<>();
         for (PlannedRun run : plan) {
             try {
-                runs.add(TrainCommand.specOf(run.args()));
+                runs.add(TrainCommand.parse(run.args()));
             } catch (UsageException | IllegalArgumentException e) {
                 throw new SpecException(spec.file(), "run '" + run.name() + "': " + e.getMessage());
             }

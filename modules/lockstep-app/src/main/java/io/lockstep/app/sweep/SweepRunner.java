@@ -4,7 +4,6 @@ import io.lockstep.app.ErrorHandler;
 import io.lockstep.app.UsageException;
 import io.lockstep.app.train.TrainRun;
 import io.lockstep.config.TrainConfig;
-import io.lockstep.run.RunSpec;
 import io.lockstep.spark.TrainResult;
 import io.lockstep.spark.run.Runner;
 import java.io.IOException;
@@ -32,7 +31,7 @@ final class SweepRunner {
     }
 
     /** A run still to do, with its run spec. */
-    record Pending(int index, PlannedRun planned, RunSpec spec) {}
+    record Pending(int index, PlannedRun planned, TrainRun run) {}
 
     /** Trains every pending run and writes its result.json; returns how many failed. */
     int run(Runner runner, SweepSpec spec, int total, List<Pending> pending) throws IOException {
@@ -40,8 +39,7 @@ final class SweepRunner {
             List<TrainRun> runs = new ArrayList<>();
             List<TrainConfig> configs = new ArrayList<>();
             for (Pending p : pending) {
-                TrainRun run = new TrainRun(p.spec().withOutput(p.spec().output().withDir(dir.runDir(p.planned().name())
-                        .toString())));
+                TrainRun run = p.run().inDir(dir.runDir(p.planned().name()));
                 runs.add(run);
                 try {
                     configs.add(run.check(runner).config());

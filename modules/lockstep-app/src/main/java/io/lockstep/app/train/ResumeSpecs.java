@@ -37,7 +37,7 @@ final class ResumeSpecs {
             return TrainRun.usage(() -> SpecJson.fromTree(JSON.valueToTree(spec)));
         }
         if (run.get("args") instanceof List<?> args && run.get("derived") instanceof Map<?, ?> derived) {
-            RunSpec s = TrainCommand.specOf((List<String>) args);
+            RunSpec s = TrainCommand.parse((List<String>) args).spec();
             s = s.withOutput(s.output().withDir(dir.toString()));
             return s.workers() > 0 ? s : s.withWorkers(((Number) derived.get("workers")).intValue());
         }

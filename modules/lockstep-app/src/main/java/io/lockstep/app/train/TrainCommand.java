@@ -141,18 +141,18 @@ public final class TrainCommand implements Callable<Integer> {
 
     /**
      * Parses {@code lockstep train} arguments exactly as the command line does (every train option, its
-     * type and default) into a validated spec (sweeps; run.json files that recorded arguments).
+     * type and default) into a fresh run of a validated spec (sweeps; run.json files that recorded arguments).
      *
      * @throws UsageException naming the option and the problem
      */
-    public static RunSpec specOf(List<String> args) {
+    public static TrainRun parse(List<String> args) {
         TrainCommand cmd = new TrainCommand();
         try {
             new picocli.CommandLine(cmd).parseArgs(args.toArray(String[]::new));
         } catch (picocli.CommandLine.ParameterException e) {
             throw new UsageException(e.getMessage());
         }
-        return cmd.runSpec();
+        return new TrainRun(cmd.runSpec(), TrainRun.faults(cmd.injectFailures), null);
     }
 
     /** Continues the run in {@code --resume DIR}: the stored spec, with the changes this command allows. */

@@ -35,11 +35,6 @@ public final class TrainRun {
     private final FaultInjection faults;
     private final Resume resume;
 
-    /** A fresh run of {@code spec}. */
-    public TrainRun(RunSpec spec) {
-        this(spec, FaultInjection.none(), null);
-    }
-
     TrainRun(RunSpec spec, FaultInjection faults, Resume resume) {
         this.spec = spec;
         this.faults = faults;
@@ -60,6 +55,11 @@ public final class TrainRun {
 
     public RunSpec spec() {
         return spec;
+    }
+
+    /** This run, recorded in {@code dir}. */
+    public TrainRun inDir(Path dir) {
+        return new TrainRun(spec.withOutput(spec.output().withDir(dir.toString())), faults, resume);
     }
 
     /** True when this run continues a stopped one from its newest checkpoint. */

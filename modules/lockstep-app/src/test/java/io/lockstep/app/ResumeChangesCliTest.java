@@ -1,0 +1,130 @@
+package io.lockstep.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code train --resume} compares the command with the run spec stored in run.json: a changed learning
+ * rate is refused with exit code 2 and one line listing the difference; more epochs are applied and
+ * printed; {@code --allow-changes} applies a math change and records it in metrics.jsonl. One run on the
+ * committed MNIST subset (B = 600, 10 steps per epoch), continued step by step.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ResumeChangesCliTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    static Path tmp;
+
+    private static Path run() {
+        return tmp.resolve("run");
+    }
+
+    @Test
+    @Order(1)
+    void aChangedLearningRateIsRefusedInOneLine() throws IOException {
+        CliRunner first = CliRunner.run("train", "--no-progress", "--master", "local[2]", "--workers", "2",
+                "--no-eval-train", "--global-batch", "600", "--epochs", "1", "--checkpoint-every", "5",
+                "--train-images", TrainCliErrorsTest.subset("train-images-idx3-ubyte.gz").toString(),
+                "--train-labels", TrainCliErrorsTest.subset("train-labels-idx1-ubyte.gz").toString(),
+                "--out", run().toString());
+        assertEquals(0, first.exitCode(), first.err());
+        String metricsBefore = Files.readString(run().resolve("metrics.jsonl"));
+
+        CliRunner r = CliRunner.run("train", "--resume", run().toString(), "--no-progress", "--lr", "0.5",
+                "--global-batch", "300", "--epochs", "2");
+        assertEquals(Main.EXIT_USAGE, r.exitCode(), r.err());
+        assertEquals(1, r.err().strip().lines().count(), "one line: " + r.err());
+        assertTrue(r.err().contains("--lr: checkpoint 0.001, command 0.5"), r.err());
+        assertTrue(r.err().contains("--global-batch: checkpoint 600, command 300"), r.err());
+        assertFalse(r.err().contains("--epochs"), "more epochs may change: " + r.err());
+        assertEquals(metricsBefore, Files.readString(run().resolve("metrics.jsonl")), "nothing was trained");
+    }
+
+    @Test
+    @Order(2)
+    void moreEpochsAreAppliedAndPrinted() throws IOException {
+        Captured c = resume("--epochs", "2");
+        assertEquals(0, c.cli().exitCode(), c.cli().err());
+        assertTrue(c.out().contains("with changes: --epochs: checkpoint 1, command 2"), c.out());
+        assertEquals(20, lastStep() + 1, "trained on to the new total");
+        assertEquals(2, spec().at("/train/epochs").asInt());
+        assertTrue(lines("resume_changes").isEmpty() || !lines("resume_changes").get(0).at("/changes/0/changes_math")
+                .asBoolean(), "an allowed change is not a math change");
+    }
+
+    @Test
+    @Order(3)
+    void allowChangesAppliesAMathChangeAndRecordsIt() throws IOException {
+        Captured c = resume("--epochs", "3", "--lr", "0.002", "--allow-changes");
+        assertEquals(0, c.cli().exitCode(), c.cli().err());
+        assertEquals(30, lastStep() + 1);
+        assertEquals(0.002, spec().at("/train/lr").asDouble());
+        List<JsonNode> changes = lines("resume_changes");
+        JsonNode last = changes.get(changes.size() - 1).get("changes");
+        List<String> options = new ArrayList<>();
+        for (JsonNode ch : last) {
+            options.add(ch.get("option").asText() + " " + ch.get("checkpoint").asText() + " " + ch.get("command").asText()
+                    + " " + ch.get("changes_math").asBoolean());
+        }
+        assertTrue(options.contains("--lr 0.001 0.002 true"), options.toString());
+        assertTrue(options.contains("--epochs 2 3 false"), options.toString());
+        JsonNode lrOfLastStep = lines("step").get(lines("step").size() - 1).get("lr");
+        assertEquals(0.002, lrOfLastStep.asDouble(), 1e-12, "the resumed steps train with the new rate");
+    }
+
+    // ---------------------------------------------------------------------------------------------
+
+    private record Captured(CliRunner cli, String out) {}
+
+    /** Resumes the run with {@code extra}, capturing what the command prints on stdout. */
+    private static Captured resume(String... extra) {
+        List<String> args = new ArrayList<>(List.of("train", "--resume", run().toString(), "--no-progress"));
+        args.addAll(List.of(extra));
+        PrintStream saved = System.out;
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        try {
+            return new Captured(CliRunner.run(args.toArray(String[]::new)), bytes.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(saved);
+        }
+    }
+
+    private static JsonNode spec() throws IOException {
+        return JSON.readTree(run().resolve("run.json").toFile()).get("spec");
+    }
+
+    private static long lastStep() throws IOException {
+        List<JsonNode> steps = lines("step");
+        return steps.get(steps.size() - 1).get("step").asLong();
+    }
+
+    private static List<JsonNode> lines(String type) throws IOException {
+        List<JsonNode> out = new ArrayList<>();
+        for (String line : Files.readAllLines(run().resolve("metrics.jsonl"))) {
+            JsonNode n = JSON.readTree(line);
+            if (type.equals(n.path("type").asText())) {
+                out.add(n);
+            }
+        }
+        return out;
+    }
+}
