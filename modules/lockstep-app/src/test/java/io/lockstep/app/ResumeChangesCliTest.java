@@ -90,7 +90,43 @@ class ResumeChangesCliTest {
         assertEquals(0.002, lrOfLastStep.asDouble(), 1e-12, "the resumed steps train with the new rate");
     }
 
+    @Test
+    @Order(4)
+    void aRunJsonOfAnOlderVersionWithRecordedArgumentsStillResumes() throws IOException {
+        Path legacy = tmp.resolve("legacy");
+        copyTree(run(), legacy);
+        com.fasterxml.jackson.databind.node.ObjectNode runJson =
+                (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(legacy.resolve("run.json").toFile());
+        runJson.remove("spec");
+        com.fasterxml.jackson.databind.node.ArrayNode args = runJson.putArray("args");
+        for (String a : List.of("--no-eval-train", "--global-batch", "600", "--epochs", "3", "--lr", "0.002",
+                "--checkpoint-every", "5", "--master", "local[2]",
+                "--train-images", TrainCliErrorsTest.subset("train-images-idx3-ubyte.gz").toString(),
+                "--train-labels", TrainCliErrorsTest.subset("train-labels-idx1-ubyte.gz").toString())) {
+            args.add(a);
+        }
+        JSON.writeValue(legacy.resolve("run.json").toFile(), runJson);
+        CliRunner r = CliRunner.run("train", "--resume", legacy.toString(), "--no-progress", "--epochs", "4");
+        assertEquals(0, r.exitCode(), r.err());
+        JsonNode spec = JSON.readTree(legacy.resolve("run.json").toFile()).get("spec");
+        assertEquals(4, spec.at("/train/epochs").asInt());
+        assertEquals(2, spec.at("/workers").asInt(), "P from the old run.json's derived values");
+    }
+
     // ---------------------------------------------------------------------------------------------
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (java.util.stream.Stream<Path> all = Files.walk(from)) {
+            for (Path p : all.toList()) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target);
+                }
+            }
+        }
+    }
 
     private record Captured(CliRunner cli, String out) {}
 

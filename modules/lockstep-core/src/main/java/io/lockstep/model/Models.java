@@ -74,7 +74,14 @@ public final class Models {
         } catch (IOException e) {
             throw new ModelException(file + ": cannot read model file: " + e.getMessage());
         }
-        String name = file.getFileName().toString();
+        return fromJson(file.getFileName().toString(), json, numFeatures, numClasses);
+    }
+
+    /**
+     * Checks a {@code MultiLayerConfiguration} or {@code ComputationGraphConfiguration} JSON text; errors
+     * start with {@code name}.
+     */
+    public static ModelAdapter fromJson(String name, String json, int numFeatures, int numClasses) {
         boolean graph = isGraphJson(json);
         try {
             if (graph) {
@@ -84,7 +91,7 @@ public final class Models {
         } catch (ModelException e) {
             throw e;
         } catch (RuntimeException e) {
-            throw new ModelException(file + ": not a DL4J " + (graph ? "ComputationGraphConfiguration"
+            throw new ModelException(name + ": not a DL4J " + (graph ? "ComputationGraphConfiguration"
                     : "MultiLayerConfiguration") + " JSON: " + firstLine(e));
         }
     }

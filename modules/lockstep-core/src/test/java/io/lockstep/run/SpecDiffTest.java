@@ -37,7 +37,7 @@ class SpecDiffTest {
         RunSpec changed = new RunSpec(base.train(), null, base.data().withTest(null), ModelSpec.of("mlp"),
                 base.output(), base.master(), base.workers());
         List<SpecDiff.Difference> d = SpecDiff.of(base, changed);
-        assertEquals(List.of("warmupEpochs", "data.test", "model.ref"), d.stream().map(SpecDiff.Difference::field).toList());
+        assertEquals(List.of("warmupEpochs", "data.test", "model.ref", "model.json"), d.stream().map(SpecDiff.Difference::field).toList());
         assertEquals("null", d.get(1).after());
         assertTrue(d.stream().allMatch(SpecDiff.Difference::changesMath));
     }

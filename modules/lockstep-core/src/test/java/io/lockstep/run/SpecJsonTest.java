@@ -36,7 +36,7 @@ class SpecJsonTest {
                 .noiseEmaDecay(0.9).earlyStoppingPatience(2).evalEvery(11).targetAccuracy(0.9).seed(7).build();
         DataSpec data = new DataSpec(DataSpec.Source.parquet("/data/train"), DataSpec.Source.csv("/data/test.csv"),
                 "y", null, List.of("px*", "extra"), 5, 0.2, DataPlacement.SHARDED);
-        return new RunSpec(train, new EpochWarmup(ScheduleConfig.Warmup.CONSTANT, 1.5), data, ModelSpec.of("lenet"),
+        return new RunSpec(train, new EpochWarmup(ScheduleConfig.Warmup.CONSTANT, 1.5), data, ModelSpec.json("my-net", "{\"confs\": []}"),
                 new OutputSpec("/runs/a", 20, "hdfs://nn/ckpt", false), "local[3]", 3);
     }
 

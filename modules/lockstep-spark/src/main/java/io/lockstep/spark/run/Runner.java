@@ -4,6 +4,7 @@ import io.lockstep.config.ConfigException;
 import io.lockstep.config.TrainConfig;
 import io.lockstep.model.ModelAdapter;
 import io.lockstep.model.Models;
+import io.lockstep.run.ModelSpec;
 import io.lockstep.run.RunSpec;
 import io.lockstep.spark.Checkpointing;
 import io.lockstep.spark.EvalSets;
@@ -109,9 +110,13 @@ public final class Runner implements AutoCloseable {
         if (batch > trainSize) {
             throw new ConfigException("globalBatch " + batch + " is larger than the training set (" + trainSize + " examples)");
         }
-        ModelAdapter model = Models.resolve(s.model().ref(), data.train().numFeatures(), data.train().numClasses(),
-                s.train().seed());
-        return new Resolved(s, config(s, trainSize), model, data);
+        return new Resolved(s, config(s, trainSize), model(s, data.train()), data);
+    }
+
+    private static ModelAdapter model(RunSpec s, SplitData.Part train) {
+        ModelSpec m = s.model();
+        return m.json() != null ? Models.fromJson(m.ref(), m.json(), train.numFeatures(), train.numClasses())
+                : Models.resolve(m.ref(), train.numFeatures(), train.numClasses(), s.train().seed());
     }
 
     /** The trainer's config; a schedule that does not fit the run (e.g. warmup >= total steps) fails here, not in training. */
