@@ -1,6 +1,7 @@
 package io.lockstep.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lockstep.run.RunSpec;
@@ -18,15 +19,19 @@ class SweepRunSpecCliTest {
     @TempDir
     Path tmp;
 
-    @Test
-    void eachRunsRunJsonHoldsItsSpec() throws IOException {
-        Path out = tmp.resolve("sweep");
+    private CliRunner sweep(Path out, String optimizer) throws IOException {
         Path specFile = tmp.resolve("spec.yaml");
         Files.writeString(specFile, "name: specs\nbase:\n" + SweepCliErrorsTest.data()
-                + "  workers: 2\n  global-batch: 64\n  eval-train: false\n  optimizer: sgd\n"
+                + "  workers: 2\n  global-batch: 64\n  eval-train: false\n  optimizer: " + optimizer + "\n"
                 + "grid:\n  lr: [0.01, 0.02]\nstop:\n  max-steps: 3\n");
-        CliRunner r = CliRunner.run("sweep", "--no-progress", "--master", "local[2]", "--out", out.toString(),
+        return CliRunner.run("sweep", "--no-progress", "--master", "local[2]", "--out", out.toString(),
                 specFile.toString());
+    }
+
+    @Test
+    void eachRunsRunJsonHoldsItsSpecAndARerunComparesSpecs() throws IOException {
+        Path out = tmp.resolve("sweep");
+        CliRunner r = sweep(out, "sgd");
         assertEquals(0, r.exitCode(), r.err());
         for (String lr : new String[] {"0.01", "0.02"}) {
             Path runDir = out.resolve("runs/lr-" + lr);
@@ -38,5 +43,13 @@ class SweepRunSpecCliTest {
             assertEquals("sgd", spec.train().optimizer().type().cliName());
             assertEquals(runDir.toString(), spec.output().dir());
         }
+        long modified = Files.getLastModifiedTime(out.resolve("runs/lr-0.01/run.json")).toMillis();
+        assertEquals(0, sweep(out, "sgd").exitCode(), "the same spec again: both runs are reused");
+        assertEquals(modified, Files.getLastModifiedTime(out.resolve("runs/lr-0.01/run.json")).toMillis(), "not rerun");
+
+        CliRunner changed = sweep(out, "nesterov");
+        assertEquals(Main.EXIT_USAGE, changed.exitCode(), changed.err());
+        assertTrue(changed.err().contains("train.optimizer.type: then SGD, now NESTEROV"), changed.err());
+        assertEquals(1, changed.err().strip().lines().count(), changed.err());
     }
 }

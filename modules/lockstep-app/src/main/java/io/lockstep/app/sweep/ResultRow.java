@@ -8,7 +8,8 @@ import java.util.Map;
 
 /**
  * Builds a run's result.json: the summary columns of {@link SummaryColumns#FIXED} (null = empty),
- * then {@code params} (swept key → value as given), {@code args} and {@code finished_at}.
+ * then {@code params} (swept key → value as given), {@code args} and {@code finished_at}; the sweep runner
+ * adds the run's spec ({@link SweepRunner#SPEC}).
  */
 final class ResultRow {
     /** How a run ended, as the summary's status column says it. */

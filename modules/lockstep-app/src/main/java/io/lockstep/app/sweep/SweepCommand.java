@@ -1,8 +1,12 @@
 package io.lockstep.app.sweep;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lockstep.app.Main;
 import io.lockstep.app.data.MnistFetcher;
 import io.lockstep.app.train.TrainRun;
+import io.lockstep.run.RunSpec;
+import io.lockstep.run.SpecDiff;
+import io.lockstep.run.SpecJson;
 import io.lockstep.spark.run.InputCache;
 import io.lockstep.spark.run.Runner;
 import java.io.IOException;
@@ -28,6 +32,8 @@ import picocli.CommandLine.Spec;
         exitCodeList = {"0:every run finished or diverged", "1:some run failed (status failed in the summary), "
                 + "or a run-time error", "2:invalid spec or command line (nothing ran)"})
 public final class SweepCommand implements Callable<Integer> {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     @Parameters(index = "0", paramLabel = "SPEC", description = "The sweep spec (YAML or JSON).")
     Path specFile;
 
@@ -89,11 +95,12 @@ public final class SweepCommand implements Callable<Integer> {
         List<String> done = new ArrayList<>();
         for (int i = 0; i < plan.size(); i++) {
             PlannedRun run = plan.get(i);
+            TrainRun train = runs.get(i).inDir(dir.runDir(run.name()));
             if (dir.isDone(run.name())) {
-                checkSameArgs(sweep, dir, run);
+                checkSameRun(sweep, dir, run, train.spec());
                 done.add(run.name());
             } else {
-                pending.add(new SweepRunner.Pending(i, run, runs.get(i)));
+                pending.add(new SweepRunner.Pending(i, run, train));
             }
         }
         printPlan(sweep, dir, plan, done);
@@ -113,14 +120,25 @@ public final class SweepCommand implements Callable<Integer> {
         }
     }
 
-    /** A finished run is reused only if it was made from the same train arguments the spec gives now. */
-    private static void checkSameArgs(SweepSpec sweep, SweepDir dir, PlannedRun run) throws IOException {
+    /**
+     * A finished run is reused only if it was made from the same run spec the sweep file gives now
+     * (result.json of older versions: the same train arguments).
+     */
+    private static void checkSameRun(SweepSpec sweep, SweepDir dir, PlannedRun run, RunSpec planned) throws IOException {
         Map<String, Object> result = dir.readResult(dir.runDir(run.name()).resolve(SweepDir.RESULT));
-        if (!run.args().equals(result.get("args"))) {
+        String other = result.get(SweepRunner.SPEC) instanceof Map<?, ?> stored
+                ? describe(SpecDiff.of(SpecJson.fromTree(JSON.valueToTree(stored)), planned))
+                : run.args().equals(result.get("args")) ? ""
+                : "other train arguments " + result.get("args") + " than the spec gives now " + run.args();
+        if (!other.isEmpty()) {
             throw new SpecException(sweep.file(), "run '" + run.name() + "' in " + dir.runDir(run.name())
-                    + " was made with other train arguments " + result.get("args") + " than the spec gives now "
-                    + run.args() + "; delete that run directory or use another --out");
+                    + " was made with " + other + "; delete that run directory or use another --out");
         }
+    }
+
+    private static String describe(List<SpecDiff.Difference> diffs) {
+        return diffs.isEmpty() ? "" : "another run spec (" + String.join("; ", diffs.stream()
+                .map(d -> d.field() + ": then " + d.before() + ", now " + d.after()).toList()) + ")";
     }
 
     private void printPlan(SweepSpec sweep, SweepDir dir, List<PlannedRun> plan, List<String> done) {

@@ -4,6 +4,7 @@ import io.lockstep.app.ErrorHandler;
 import io.lockstep.app.UsageException;
 import io.lockstep.app.train.TrainRun;
 import io.lockstep.config.TrainConfig;
+import io.lockstep.run.SpecJson;
 import io.lockstep.spark.TrainResult;
 import io.lockstep.spark.run.Runner;
 import java.io.IOException;
@@ -20,6 +21,9 @@ import java.util.Map;
  * unless Spark was stopped under it (the sweep was interrupted): then nothing is recorded for the run.
  */
 final class SweepRunner {
+    /** The result.json key of the run's {@link io.lockstep.run.RunSpec} (what a rerun of the sweep compares). */
+    static final String SPEC = "spec";
+
     private final SweepDir dir;
     private final PrintStream console;
     private final TrainRun.Output output;
@@ -30,19 +34,16 @@ final class SweepRunner {
         this.output = new TrainRun.Output(console, progress, saveModels);
     }
 
-    /** A run still to do, with its run spec. */
+    /** A run still to do, recorded in its run directory. */
     record Pending(int index, PlannedRun planned, TrainRun run) {}
 
     /** Trains every pending run and writes its result.json; returns how many failed. */
     int run(Runner runner, SweepSpec spec, int total, List<Pending> pending) throws IOException {
         try (ShutdownWatch shutdown = new ShutdownWatch()) {
-            List<TrainRun> runs = new ArrayList<>();
             List<TrainConfig> configs = new ArrayList<>();
             for (Pending p : pending) {
-                TrainRun run = p.run().inDir(dir.runDir(p.planned().name()));
-                runs.add(run);
                 try {
-                    configs.add(run.check(runner).config());
+                    configs.add(p.run().check(runner).config());
                 } catch (UsageException | IllegalArgumentException e) {
                     throw new SpecException(spec.file(), "run '" + p.planned().name() + "': " + e.getMessage());
                 }
@@ -51,7 +52,8 @@ final class SweepRunner {
             for (int i = 0; i < pending.size(); i++) {
                 Pending p = pending.get(i);
                 console.printf("%n[%d/%d] %s%n", p.index() + 1, total, p.planned().name());
-                Map<String, Object> row = runOne(runner, runs.get(i), p, configs.get(i), shutdown);
+                Map<String, Object> row = runOne(runner, p, configs.get(i), shutdown);
+                row.put(SPEC, SpecJson.tree(p.run().spec()));
                 dir.writeResult(p.planned().name(), row);
                 console.println(describe(p.index() + 1, total, row));
                 failed += "failed".equals(row.get("status")) ? 1 : 0;
@@ -60,14 +62,14 @@ final class SweepRunner {
         }
     }
 
-    private Map<String, Object> runOne(Runner runner, TrainRun run, Pending p, TrainConfig config,
+    private Map<String, Object> runOne(Runner runner, Pending p, TrainConfig config,
                                        ShutdownWatch shutdown) throws IOException {
         String name = p.planned().name();
         dir.clearUnfinished(name);
         RunStats stats = new RunStats();
         long start = System.nanoTime();
         try {
-            TrainRun.Result r = run.run(runner, output, stats);
+            TrainRun.Result r = p.run().run(runner, output, stats);
             ResultRow.Status status = r.result().outcome() == TrainResult.Outcome.DIVERGED
                     ? ResultRow.Status.DIVERGED : ResultRow.Status.FINISHED;
             return ResultRow.of(p.planned(), r.config(), status, stats, r.result().steps(), r.seconds(), null);
