@@ -78,7 +78,7 @@ final class TrainSettings {
         LrScaling scaling = param("lrScaling", () -> LrScaling.parse(p.getLrScaling()));
         OptimizerConfig optimizer = param("optimizer", () -> OptimizerConfig.of(type).withMomentum(p.getMomentum())
                 .withL2(p.getL2()).withWeightDecay(p.getWeightDecay()));
-        ScheduleConfig schedule = param("schedule", this::schedule);
+        ScheduleConfig schedule = schedule();
         TrainConfig.Builder b = TrainConfig.builder().globalBatch(p.getGlobalBatch()).workers(workers)
                 .microBatch(p.getMicroBatch()).ghostBatch(p.getGhostBatch()).lr(p.getLr()).lrScaling(scaling)
                 .referenceBatch(p.getReferenceBatch()).optimizer(optimizer).schedule(schedule).seed(p.getSeed());
@@ -108,7 +108,7 @@ final class TrainSettings {
         String w = p.getWarmup().trim();
         ScheduleConfig.Warmup kind = !w.isEmpty() ? param("warmup", () -> ScheduleConfig.Warmup.parse(w))
                 : steps > 0 ? ScheduleConfig.Warmup.GRADUAL : ScheduleConfig.Warmup.NONE;
-        ScheduleConfig.Decay decay = ScheduleConfig.Decay.parse(p.getSchedule());
+        ScheduleConfig.Decay decay = param("schedule", () -> ScheduleConfig.Decay.parse(p.getSchedule()));
         return param("warmupSteps", () -> ScheduleConfig.constant().withDecay(decay)
                 .withWarmup(kind, steps));
     }
