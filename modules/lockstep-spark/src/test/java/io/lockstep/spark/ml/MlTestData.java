@@ -19,12 +19,14 @@ final class MlTestData {
     private MlTestData() {}
 
     static SparkSession session(String name) {
-        return SparkSession.builder().master("local[2]").appName(name)
+        SparkSession spark = SparkSession.builder().master("local[2]").appName(name)
                 .config("spark.ui.enabled", "false")
                 .config("spark.driver.host", "127.0.0.1")
                 .config("spark.driver.bindAddress", "127.0.0.1")
                 .config("spark.sql.shuffle.partitions", "2")
                 .getOrCreate();
+        spark.sparkContext().setLogLevel("WARN");
+        return spark;
     }
 
     /**
