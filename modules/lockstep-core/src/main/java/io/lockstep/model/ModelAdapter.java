@@ -152,6 +152,13 @@ public final class ModelAdapter implements Serializable {
         return net.dl4j();
     }
 
+    /** A fresh inference-mode {@link Scorer} holding {@code params}, for this thread's exclusive use. */
+    public Scorer newScorer(float[] params) {
+        Network net = newNetwork();
+        NdBuffers.copyInto(params, net.params());
+        return new Scorer(net, numFeatures, numClasses);
+    }
+
     /** {@link #toDl4j} for a {@link Kind#MULTI_LAYER} model. */
     public MultiLayerNetwork toNetwork(float[] params) {
         if (kind != Kind.MULTI_LAYER) {

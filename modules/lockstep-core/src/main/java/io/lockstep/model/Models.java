@@ -74,14 +74,21 @@ public final class Models {
         } catch (IOException e) {
             throw new ModelException(file + ": cannot read model file: " + e.getMessage());
         }
-        return fromJson(file.getFileName().toString(), json, numFeatures, numClasses);
+        return parse(file.getFileName().toString(), file.toString(), json, numFeatures, numClasses);
     }
 
     /**
-     * Checks a {@code MultiLayerConfiguration} or {@code ComputationGraphConfiguration} JSON text; errors
-     * start with {@code name}.
+     * Checks a {@code MultiLayerConfiguration} or {@code ComputationGraphConfiguration} given as JSON text.
+     *
+     * @param name what to call the model in messages (a file name, a parameter)
+     * @throws ModelException naming the model and the problem
      */
     public static ModelAdapter fromJson(String name, String json, int numFeatures, int numClasses) {
+        return parse(name, name, json, numFeatures, numClasses);
+    }
+
+    /** {@code where} names the source in messages (the full path of a file). */
+    private static ModelAdapter parse(String name, String where, String json, int numFeatures, int numClasses) {
         boolean graph = isGraphJson(json);
         try {
             if (graph) {
@@ -91,7 +98,7 @@ public final class Models {
         } catch (ModelException e) {
             throw e;
         } catch (RuntimeException e) {
-            throw new ModelException(name + ": not a DL4J " + (graph ? "ComputationGraphConfiguration"
+            throw new ModelException(where + ": not a DL4J " + (graph ? "ComputationGraphConfiguration"
                     : "MultiLayerConfiguration") + " JSON: " + firstLine(e));
         }
     }

@@ -1,5 +1,8 @@
 package io.lockstep.spark;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.apache.spark.SparkConf;
 
 /**
@@ -23,13 +26,22 @@ import org.apache.spark.SparkConf;
 public final class SparkDefaults {
     private SparkDefaults() {}
 
+    /** The settings, in the order above. */
+    public static final Map<String, String> SETTINGS = settings();
+
     /** Applies the defaults to {@code conf} without overriding values already set; returns it. */
     public static SparkConf apply(SparkConf conf) {
-        conf.setIfMissing("spark.task.maxDirectResultSize", "64m");
-        conf.setIfMissing("spark.broadcast.compress", "false");
-        conf.setIfMissing("spark.ui.showConsoleProgress", "false");
-        conf.setIfMissing("spark.executorEnv.OMP_NUM_THREADS", "1");
-        conf.setIfMissing("spark.scheduler.minRegisteredResourcesRatio", "1.0");
+        SETTINGS.forEach(conf::setIfMissing);
         return conf;
+    }
+
+    private static Map<String, String> settings() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("spark.task.maxDirectResultSize", "64m");
+        m.put("spark.broadcast.compress", "false");
+        m.put("spark.ui.showConsoleProgress", "false");
+        m.put("spark.executorEnv.OMP_NUM_THREADS", "1");
+        m.put("spark.scheduler.minRegisteredResourcesRatio", "1.0");
+        return Collections.unmodifiableMap(m);
     }
 }

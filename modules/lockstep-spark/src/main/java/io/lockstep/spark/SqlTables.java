@@ -14,6 +14,7 @@ import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.rint;
 import static org.apache.spark.sql.functions.size;
+import static org.apache.spark.sql.functions.spark_partition_id;
 import static org.apache.spark.sql.functions.when;
 
 import io.lockstep.data.DataException;
@@ -120,6 +121,41 @@ public final class SqlTables {
             table = guard(path, "read", () -> spark.read().parquet(path));
             sel = Selection.resolve(path, table.schema(), spec);
         }
+        return index(table, Blocks.files(path), sel, spec.numClasses(), csv);
+    }
+
+    /**
+     * Validates and numbers the rows of a DataFrame exactly as {@link #read} does a table's, but in the
+     * DataFrame's own order: row i is the i-th row when its partitions are taken in order and each
+     * partition's rows in iteration order (the numbering of {@code zipWithIndex}). The DataFrame is
+     * computed twice (validation, then sharding), so its partitions must be deterministic (cache it
+     * otherwise); a changed partition is reported, never silently renumbered.
+     *
+     * @param name        what to call the data in messages (e.g. "the training DataFrame")
+     * @param featuresCol an {@code array<float>}/{@code array<double>} (any numeric elements) column
+     * @param numClasses  classes K (labels must be integers in {@code [0, K)}); 0 = the largest label + 1 (at least 2)
+     * @throws DataException naming the data, the column and the problem (as {@link #read})
+     */
+    public static IndexedExamples fromDataFrame(Dataset<Row> df, String name, String labelCol, String featuresCol,
+                                                int numClasses) {
+        Selection sel = Selection.resolve(name, df.schema(), labelCol, featuresCol, null);
+        return index(df, Blocks.partitions(name), sel, numClasses, false);
+    }
+
+    /** Where a row's numbering block comes from: its file split (tables) or its partition (DataFrames). */
+    private record Blocks(String name, Supplier<Column> file, Supplier<Column> start) {
+        static Blocks files(String path) {
+            return new Blocks(path, () -> input_file_name(), () -> input_file_block_start());
+        }
+
+        static Blocks partitions(String name) {
+            return new Blocks(name, () -> lit("partition"), () -> spark_partition_id().cast(DataTypes.LongType));
+        }
+    }
+
+    /** The shared validating aggregation and numbering of {@link #read} and {@link #fromDataFrame}. */
+    private static IndexedExamples index(Dataset<Row> table, Blocks src, Selection sel, int numClasses, boolean csv) {
+        String path = src.name();
         sel.checkTypes(path, table.schema());
 
         Column features = sel.array != null
@@ -128,15 +164,22 @@ public final class SqlTables {
                         .map(c -> col(quote(c)).cast(DataTypes.FloatType)).toArray(Column[]::new));
         // Projected right above the scan, so input_file_name()/input_file_block_start() see the file read.
         Dataset<Row> withBlocks = table.select(col(quote(sel.label)).cast(DataTypes.DoubleType).as(LABEL),
-                features.as(FEATURES), input_file_name().as(FILE), input_file_block_start().as(START));
+                features.as(FEATURES), src.file().get().as(FILE), src.start().get().as(START));
         Stats stats = guard(path, "read", () -> Stats.of(withBlocks));
         Map<Block, long[]> blocks = stats.blocks();
-        new Checker(path, spec, sel, table, withBlocks, stats, blocks, csv).check();
+        int k = numClasses > 0 ? numClasses : autoClasses(stats);
+        new Checker(src, k, sel, table, withBlocks, stats, blocks, csv).check();
 
         JavaRDD<LabeledRow> rdd = guard(path, "plan", () -> withBlocks.as(Encoders.bean(LabeledRow.class)).javaRDD());
         JavaPairRDD<Long, Example> indexed = JavaPairRDD.fromJavaRDD(rdd.mapPartitions(
                 it -> new Numbering(it, blocks, path), true));
-        return new IndexedExamples(indexed, (int) stats.rows, stats.minLength, spec.numClasses(), path);
+        return new IndexedExamples(indexed, (int) stats.rows, stats.minLength, k, path);
+    }
+
+    /** The largest label + 1, at least 2 (the range check then only rejects negative labels). */
+    private static int autoClasses(Stats stats) {
+        double max = stats.labelMax;
+        return Double.isFinite(max) && max >= 1 && max < Integer.MAX_VALUE - 1 ? (int) Math.floor(max) + 1 : 2;
     }
 
     /** The row as the encoder delivers it: a double label (checked integral), a float feature row, its file block. */
@@ -252,33 +295,39 @@ public final class SqlTables {
     /** The resolved column names: the label, and either the array column or the feature columns. */
     private record Selection(String label, String array, List<String> columns) {
         static Selection resolve(String path, StructType schema, TableSpec spec) {
+            return resolve(path, schema, spec.labelCol(), spec.featuresCol(), spec.featureCols());
+        }
+
+        /** Either {@code featuresCol} (array mode) or {@code featureCols} (column mode) is null. */
+        static Selection resolve(String path, StructType schema, String labelCol, String featuresCol,
+                                 List<String> featureCols) {
             Set<String> names = new LinkedHashSet<>(List.of(schema.fieldNames()));
-            if (!names.contains(spec.labelCol())) {
-                throw new DataException(path + ": label column '" + spec.labelCol() + "' not found; available columns: "
+            if (!names.contains(labelCol)) {
+                throw new DataException(path + ": label column '" + labelCol + "' not found; available columns: "
                         + available(schema));
             }
-            if (spec.arrayMode()) {
-                if (!names.contains(spec.featuresCol())) {
-                    throw new DataException(path + ": features column '" + spec.featuresCol()
+            if (featuresCol != null) {
+                if (!names.contains(featuresCol)) {
+                    throw new DataException(path + ": features column '" + featuresCol
                             + "' not found; available columns: " + available(schema));
                 }
-                if (spec.featuresCol().equals(spec.labelCol())) {
-                    throw new DataException(path + ": column '" + spec.labelCol() + "' cannot be both label and features");
+                if (featuresCol.equals(labelCol)) {
+                    throw new DataException(path + ": column '" + labelCol + "' cannot be both label and features");
                 }
-                return new Selection(spec.labelCol(), spec.featuresCol(), List.of());
+                return new Selection(labelCol, featuresCol, List.of());
             }
             Set<String> chosen = new LinkedHashSet<>();
-            if (spec.featureCols().isEmpty()) {
-                names.stream().filter(n -> !n.equals(spec.labelCol())).forEach(chosen::add);
+            if (featureCols.isEmpty()) {
+                names.stream().filter(n -> !n.equals(labelCol)).forEach(chosen::add);
                 if (chosen.isEmpty()) {
-                    throw new DataException(path + ": no feature columns besides the label column '" + spec.labelCol() + "'");
+                    throw new DataException(path + ": no feature columns besides the label column '" + labelCol + "'");
                 }
             }
-            for (String entry : spec.featureCols()) {
+            for (String entry : featureCols) {
                 List<String> matched = new ArrayList<>();
                 if (entry.endsWith("*")) {
                     String prefix = entry.substring(0, entry.length() - 1);
-                    names.stream().filter(n -> n.startsWith(prefix) && !n.equals(spec.labelCol())).forEach(matched::add);
+                    names.stream().filter(n -> n.startsWith(prefix) && !n.equals(labelCol)).forEach(matched::add);
                     if (matched.isEmpty()) {
                         throw new DataException(path + ": no column starts with '" + prefix + "' (feature columns '"
                                 + entry + "'); available columns: " + available(schema));
@@ -288,7 +337,7 @@ public final class SqlTables {
                         throw new DataException(path + ": feature column '" + entry + "' not found; available columns: "
                                 + available(schema));
                     }
-                    if (entry.equals(spec.labelCol())) {
+                    if (entry.equals(labelCol)) {
                         throw new DataException(path + ": column '" + entry + "' cannot be both label and feature");
                     }
                     matched.add(entry);
@@ -299,7 +348,7 @@ public final class SqlTables {
                     }
                 }
             }
-            return new Selection(spec.labelCol(), null, List.copyOf(chosen));
+            return new Selection(labelCol, null, List.copyOf(chosen));
         }
 
         void checkTypes(String path, StructType schema) {
@@ -407,9 +456,10 @@ public final class SqlTables {
     }
 
     /** Turns the statistics into the first problem found, with the row where it first occurs. */
-    private record Checker(String path, TableSpec spec, Selection sel, Dataset<Row> table, Dataset<Row> rows,
+    private record Checker(Blocks src, int numClasses, Selection sel, Dataset<Row> table, Dataset<Row> rows,
                            Stats stats, Map<Block, long[]> blocks, boolean csv) {
         void check() {
+            String path = src.name();
             if (stats.rows == 0) {
                 throw new DataException(path + ": no rows");
             }
@@ -430,7 +480,7 @@ public final class SqlTables {
                 fail(lab + " has non-integral values (labels are class indices)", stats.labelFraction, rows,
                         label.notEqual(rint(label)));
             }
-            int k = spec.numClasses();
+            int k = numClasses;
             if (stats.labelMin < 0 || stats.labelMax >= k) {
                 Column out = label.lt(0).or(label.geq(k));
                 long where = firstRow(rows, out);
@@ -477,6 +527,7 @@ public final class SqlTables {
         }
 
         private void fail(String problem, long rowsAffected, Dataset<Row> in, Column condition) {
+            String path = src.name();
             long where = firstRow(in, condition);
             throw new DataException(path + ": " + problem + " in " + rowsAffected + (rowsAffected == 1 ? " row" : " rows")
                     + " (first at row " + where + ")");
@@ -485,7 +536,7 @@ public final class SqlTables {
         /** Global index of the first row meeting {@code condition} (a full pass: error path only). */
         private long firstRow(Dataset<Row> in, Column condition) {
             Map<Block, long[]> where = blocks;
-            List<Long> hits = guard(path, "read", () -> in.select(input_file_name(), input_file_block_start(),
+            List<Long> hits = guard(src.name(), "read", () -> in.select(src.file().get(), src.start().get(),
                             coalesce(condition, lit(false))).javaRDD().mapPartitions(it -> {
                         long first = Long.MAX_VALUE;
                         Block block = null;
