@@ -5,7 +5,7 @@ import java.util.Locale;
 
 /**
  * What {@code lockstep bench transform} measured: {@code LockstepClassificationModel.transform} plus a
- * {@code noop} write of every output column over a cached DataFrame on Spark, and plain DL4J {@code output}
+ * {@code noop} write of every output column over a materialized DataFrame on Spark, and plain DL4J {@code output}
  * (plus arg-max) in one thread over the same rows, each as the median of the timed repetitions.
  *
  * @param rows        rows scored per repetition
