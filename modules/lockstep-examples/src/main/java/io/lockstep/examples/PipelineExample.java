@@ -4,6 +4,7 @@ import io.lockstep.data.IdxReader;
 import io.lockstep.spark.ml.LockstepClassificationModel;
 import io.lockstep.spark.ml.LockstepClassifier;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,10 +32,11 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * Lockstep as a Spark ML stage, end to end: MNIST images as a DataFrame of 28 image-row vectors and a string
- * {@code digit} column → {@link VectorAssembler} (rows → one 784-pixel vector) → {@link StringIndexer} → {@link LockstepClassifier}, tuned by
- * a {@link TrainValidationSplit} (3/4 train, 1/4 validation; {@code CrossValidator} is used the same way) over two
- * learning rates with a {@link MulticlassClassificationEvaluator}, then the
- * best {@link PipelineModel} is saved, loaded back and scores the test images.
+ * {@code digit} column → {@link VectorAssembler} (rows → one 784-pixel vector) → {@link StringIndexer} →
+ * {@link LockstepClassifier}, tuned by a {@link TrainValidationSplit} (3/4 train, 1/4 validation; a
+ * {@code CrossValidator} is used the same way) over two learning rates with a
+ * {@link MulticlassClassificationEvaluator}; the best {@link PipelineModel} is saved, loaded back and scores
+ * the test images.
  *
  * <p>Run: {@code java <Spark's JVM flags> -cp ... io.lockstep.examples.PipelineExample [MNIST_DIR [TRAIN_ROWS]]}
  * (see the module's README). {@code MNIST_DIR} holds the four IDX files (plain or {@code .gz}).
@@ -89,14 +91,15 @@ public final class PipelineExample {
     public static void main(String[] args) throws IOException {
         Path data = Path.of(args.length > 0 ? args[0] : DEFAULT_DATA);
         Options defaults = Options.defaults();
-        Options options;
-        try {
-            options = args.length > 1
-                    ? new Options(Integer.parseInt(args[1]), defaults.epochs(), defaults.learningRates()) : defaults;
-        } catch (IllegalArgumentException e) {
-            System.err.println("PipelineExample: TRAIN_ROWS " + e.getMessage());
-            System.exit(2);
-            return;
+        Options options = defaults;
+        if (args.length > 1) {
+            try {
+                options = new Options(Integer.parseInt(args[1]), defaults.epochs(), defaults.learningRates());
+            } catch (NumberFormatException e) {
+                usage("TRAIN_ROWS: not a whole number ('" + args[1] + "')");
+            } catch (IllegalArgumentException e) {
+                usage("TRAIN_ROWS: " + e.getMessage());
+            }
         }
         SparkSession spark = SparkSession.builder().master("local[2]").appName("lockstep-pipeline-example")
                 .config("spark.ui.enabled", "false").getOrCreate();
@@ -108,11 +111,16 @@ public final class PipelineExample {
                 System.out.printf(Locale.ROOT, "lr %-8g validation accuracy %.4f%n", r.learningRates()[i],
                         r.validationAccuracy()[i]);
             }
-            System.out.printf(Locale.ROOT, "chosen lr %g; reloaded model's test accuracy %.4f (chance: 0.10)%n",
-                    r.chosenLr(), r.testAccuracy());
+            System.out.printf(Locale.ROOT, "chosen lr %g; reloaded model's test accuracy %.4f (chance: 0.10); model in %s%n",
+                    r.chosenLr(), r.testAccuracy(), modelDir.resolve("model"));
         } finally {
             spark.stop();
         }
+    }
+
+    private static void usage(String problem) {
+        System.err.println("PipelineExample: " + problem + " (usage: PipelineExample [MNIST_DIR [TRAIN_ROWS]])");
+        System.exit(2);
     }
 
     /** Tunes, saves, reloads and scores; {@code modelPath} is where the pipeline model is saved (overwritten). */
@@ -138,7 +146,7 @@ public final class PipelineExample {
         try {
             best.write().overwrite().save(path);
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException("cannot save the model to " + path, e);
+            throw new UncheckedIOException("cannot save the model to " + path, e);
         }
         PipelineModel reloaded = PipelineModel.load(path);
         double testAccuracy = accuracy.evaluate(reloaded.transform(test));
