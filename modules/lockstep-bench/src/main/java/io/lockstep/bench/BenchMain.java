@@ -33,13 +33,15 @@ import picocli.CommandLine.Spec;
  * frequency 1 and 5) on the MNIST MLP, for several global batch sizes, side by side in one run, with
  * the ratios, Lockstep's per-step time breakdown and the issue's targets. {@code --out FILE.json|.csv}
  * also writes the results. {@code lockstep bench jmh [JMH options]} runs the micro-benchmarks instead
- * ({@link JmhMain}). Errors: one line on stderr; exit code 2 for a bad command line, 1 otherwise.
+ * ({@link JmhMain}); {@code baseline} and {@code transform} run {@link BaselineCommand} and
+ * {@link TransformCommand}. Errors: one line on stderr; exit code 2 for a bad command line, 1 otherwise.
  */
 @Command(name = "lockstep bench", sortOptions = false,
         description = {"Throughput of Lockstep vs single-process DL4J (1 and 2 BLAS threads) and DL4J Spark's "
                 + "ParameterAveragingTrainingMaster on the MNIST MLP.",
                 "'lockstep bench jmh [JMH options]' runs the JMH micro-benchmarks instead; 'lockstep bench baseline "
-                        + "--help' trains plain single-process DL4J on Lockstep's batches for accuracy comparisons."})
+                        + "--help' trains plain single-process DL4J on Lockstep's batches for accuracy comparisons; "
+                        + "'lockstep bench transform --help' measures distributed scoring (Spark ML transform)."})
 public final class BenchMain implements Callable<Integer> {
     private static final double LR = 1e-3;
     /** Timed jobs of each kind for the {@link SparkFloor}. */
@@ -124,9 +126,13 @@ public final class BenchMain implements Callable<Integer> {
         if (args.length > 0 && args[0].equals("jmh")) {
             return JmhMain.run(Arrays.copyOfRange(args, 1, args.length));
         }
-        boolean baseline = args.length > 0 && args[0].equals("baseline");
-        CommandLine cl = baseline ? new CommandLine(new BaselineCommand()) : new CommandLine(new BenchMain());
-        if (baseline) {
+        String sub = args.length > 0 ? args[0] : "";
+        CommandLine cl = switch (sub) {
+            case "baseline" -> new CommandLine(new BaselineCommand());
+            case "transform" -> new CommandLine(new TransformCommand());
+            default -> new CommandLine(new BenchMain());
+        };
+        if (sub.equals("baseline") || sub.equals("transform")) {
             args = Arrays.copyOfRange(args, 1, args.length);
         }
         cl.setParameterExceptionHandler((e, a) -> {

@@ -53,13 +53,18 @@ record BenchSettings(List<Integer> batches, Set<Side> sides, int steps, int warm
             }
         }
         if (out != null) { // fail before the measurements, not after
-            Path parent = out.toAbsolutePath().getParent();
             if (!ResultFiles.supported(out)) {
                 throw new IllegalArgumentException("--out: " + out + " must end in .json or .csv");
             }
-            if (Files.isDirectory(out) || parent == null || !Files.isDirectory(parent) || !Files.isWritable(parent)) {
-                throw new IllegalArgumentException("--out: cannot write " + out);
-            }
+            checkWritable(out);
+        }
+    }
+
+    /** Fails naming --out when {@code out} is a directory or its folder is missing or not writable. */
+    static void checkWritable(Path out) {
+        Path parent = out.toAbsolutePath().getParent();
+        if (Files.isDirectory(out) || parent == null || !Files.isDirectory(parent) || !Files.isWritable(parent)) {
+            throw new IllegalArgumentException("--out: cannot write " + out);
         }
     }
 
@@ -67,7 +72,7 @@ record BenchSettings(List<Integer> batches, Set<Side> sides, int steps, int warm
         return sides.contains(Side.PA_F1) || sides.contains(Side.PA_F5);
     }
 
-    private static void atLeast(String option, int value, int min) {
+    static void atLeast(String option, int value, int min) {
         if (value < min) {
             throw new IllegalArgumentException(option + " must be at least " + min + " (got " + value + ")");
         }

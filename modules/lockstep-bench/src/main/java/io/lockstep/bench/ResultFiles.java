@@ -28,8 +28,16 @@ final class ResultFiles {
 
     static void write(BenchReport report, Path file) throws IOException {
         String n = file.getFileName().toString().toLowerCase(Locale.ROOT);
-        String text = n.endsWith(".csv") ? csv(report.rows())
-                : new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report) + "\n";
+        writeAtomically(file, n.endsWith(".csv") ? csv(report.rows()) : json(report));
+    }
+
+    /** {@code value} as indented JSON with a final newline. */
+    static String json(Object value) throws IOException {
+        return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(value) + "\n";
+    }
+
+    /** Writes {@code text} to {@code file} through a temporary file in the same folder and a rename. */
+    static void writeAtomically(Path file, String text) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         Path tmp = Files.createTempFile(dir, ".bench-", ".tmp");
         try {

@@ -54,6 +54,15 @@ class BenchMainTest {
     }
 
     @Test
+    void transformBadValuesExitWithTwoBeforeLoadingData() {
+        Path missing = dir.resolve("no-data");
+        String e = run(2, "transform", "--data-dir", missing.toString(), "--repeats", "1");
+        assertTrue(e.startsWith("lockstep bench: --repeats must be at least 3 (got 1)"), e);
+        assertEquals(1, e.strip().lines().count(), e);
+        assertTrue(Files.notExists(missing), "no data was fetched");
+    }
+
+    @Test
     void jmhBadOptionExitsWithTwo() {
         assertTrue(run(2, "jmh", "-f", "notanumber").startsWith("lockstep bench jmh:"));
     }

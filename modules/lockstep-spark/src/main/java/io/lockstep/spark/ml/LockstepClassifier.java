@@ -41,8 +41,13 @@ import org.slf4j.LoggerFactory;
  * {@link SyncTrainer}, so a fit equals {@code lockstep train} on the same rows (in the DataFrame's partition
  * order), seed, B and P. Every bad Param or column fails with one {@link IllegalArgumentException} naming it.
  *
- * <p>A run that diverges halts with its last good parameters (as the CLI's default guard); the model's
- * {@link TrainingHistory#outcome()} then says {@code DIVERGED}.
+ * <p>Divergence (a NaN/Inf loss or gradient, or a loss above {@code divergenceFactor} × the lowest smoothed
+ * loss) is handled as by {@code lockstep train --on-divergence}: with {@code onDivergence = "halt"} (the
+ * default) fit stops at the first diverged step, logs one WARN line and still returns a model, holding the
+ * last good parameters (never NaN); with {@code "rollback"} it restores the last good state, multiplies the
+ * learning rate by {@code rollbackLrFactor} and continues, at most {@code maxRollbacks} times, then halts
+ * the same way. Fit never throws on divergence: check {@link TrainingHistory#outcome()} ({@code DIVERGED}
+ * after a halt) and {@link TrainingHistory#divergences()} (every diverged step and what was done).
  */
 public final class LockstepClassifier extends LockstepClassifierParams implements DefaultParamsWritable {
     private static final long serialVersionUID = 1L;
@@ -85,6 +90,10 @@ public final class LockstepClassifier extends LockstepClassifierParams implement
     public LockstepClassifier setSeed(long v) { set(seed(), v); return this; }
     public LockstepClassifier setValidationFraction(double v) { set(validationFraction(), v); return this; }
     public LockstepClassifier setEvalTrain(boolean v) { set(evalTrain(), v); return this; }
+    public LockstepClassifier setOnDivergence(String v) { set(onDivergence(), v); return this; }
+    public LockstepClassifier setDivergenceFactor(double v) { set(divergenceFactor(), v); return this; }
+    public LockstepClassifier setMaxRollbacks(int v) { set(maxRollbacks(), v); return this; }
+    public LockstepClassifier setRollbackLrFactor(double v) { set(rollbackLrFactor(), v); return this; }
     public LockstepClassifier setCheckpointDir(String v) { set(checkpointDir(), v); return this; }
     public LockstepClassifier setCheckpointEvery(long v) { set(checkpointEvery(), v); return this; }
     public LockstepClassifier setResume(boolean v) { set(resume(), v); return this; }

@@ -40,6 +40,10 @@ public abstract class LockstepClassifierParams extends Estimator<LockstepClassif
     private final LongParam seed;
     private final DoubleParam validationFraction;
     private final BooleanParam evalTrain;
+    private final Param<String> onDivergence;
+    private final DoubleParam divergenceFactor;
+    private final IntParam maxRollbacks;
+    private final DoubleParam rollbackLrFactor;
     private final Param<String> checkpointDir;
     private final LongParam checkpointEvery;
     private final BooleanParam resume;
@@ -73,6 +77,16 @@ public abstract class LockstepClassifierParams extends Estimator<LockstepClassif
         seed = new LongParam(this, "seed", "seed of initialization, data order and the validation split");
         validationFraction = new DoubleParam(this, "validationFraction", "held-out fraction evaluated every epoch, in [0, 1)");
         evalTrain = new BooleanParam(this, "evalTrain", "also evaluate the training set after every epoch");
+        onDivergence = new Param<>(this, "onDivergence", "halt or rollback (as lockstep train --on-divergence). halt:"
+                + " fit stops at the first diverged step and returns the model with the last good parameters (a WARN"
+                + " line; history().outcome() is DIVERGED); rollback: restore the last good state, multiply the lr by"
+                + " rollbackLrFactor and continue, at most maxRollbacks times, then halt as above");
+        divergenceFactor = new DoubleParam(this, "divergenceFactor", "a step diverges when its loss or gradient is"
+                + " NaN/Inf, or its loss exceeds this many times the lowest smoothed loss (and the first step's), > 1;"
+                + " Infinity = NaN/Inf only");
+        maxRollbacks = new IntParam(this, "maxRollbacks", "with onDivergence rollback: rollbacks allowed before halting");
+        rollbackLrFactor = new DoubleParam(this, "rollbackLrFactor", "with onDivergence rollback: lr factor applied at"
+                + " each rollback, in (0, 1)");
         checkpointDir = new Param<>(this, "checkpointDir", "Hadoop URI for checkpoints; empty = none");
         checkpointEvery = new LongParam(this, "checkpointEvery", "checkpoint every N steps (and at the end); 0 = at the end");
         resume = new BooleanParam(this, "resume", "continue from the newest complete checkpoint in checkpointDir");
@@ -100,6 +114,10 @@ public abstract class LockstepClassifierParams extends Estimator<LockstepClassif
         setDefault(seed, 42L);
         setDefault(validationFraction, 0.0);
         setDefault(evalTrain, true);
+        setDefault(onDivergence, "halt");
+        setDefault(divergenceFactor, 3.0);
+        setDefault(maxRollbacks, 3);
+        setDefault(rollbackLrFactor, 0.5);
         setDefault(checkpointDir, "");
         setDefault(checkpointEvery, 0L);
         setDefault(resume, false);
@@ -138,6 +156,10 @@ public abstract class LockstepClassifierParams extends Estimator<LockstepClassif
     public LongParam seed() { return seed; }
     public DoubleParam validationFraction() { return validationFraction; }
     public BooleanParam evalTrain() { return evalTrain; }
+    public Param<String> onDivergence() { return onDivergence; }
+    public DoubleParam divergenceFactor() { return divergenceFactor; }
+    public IntParam maxRollbacks() { return maxRollbacks; }
+    public DoubleParam rollbackLrFactor() { return rollbackLrFactor; }
     public Param<String> checkpointDir() { return checkpointDir; }
     public LongParam checkpointEvery() { return checkpointEvery; }
     public BooleanParam resume() { return resume; }
@@ -166,6 +188,10 @@ public abstract class LockstepClassifierParams extends Estimator<LockstepClassif
     public long getSeed() { return (Long) getOrDefault(seed); }
     public double getValidationFraction() { return (Double) getOrDefault(validationFraction); }
     public boolean getEvalTrain() { return (Boolean) getOrDefault(evalTrain); }
+    public String getOnDivergence() { return getOrDefault(onDivergence); }
+    public double getDivergenceFactor() { return (Double) getOrDefault(divergenceFactor); }
+    public int getMaxRollbacks() { return (Integer) getOrDefault(maxRollbacks); }
+    public double getRollbackLrFactor() { return (Double) getOrDefault(rollbackLrFactor); }
     public String getCheckpointDir() { return getOrDefault(checkpointDir); }
     public long getCheckpointEvery() { return (Long) getOrDefault(checkpointEvery); }
     public boolean getResume() { return (Boolean) getOrDefault(resume); }

@@ -1,5 +1,6 @@
 package io.lockstep.spark.ml;
 
+import io.lockstep.config.DivergenceConfig;
 import io.lockstep.config.TrainConfig;
 import io.lockstep.data.DataPlacement;
 import io.lockstep.optim.OptimizerConfig;
@@ -19,6 +20,9 @@ final class TrainSettings {
     static final String STAGE = "LockstepClassifier";
     private static final Set<String> CONFIG_FIELDS = Set.of("globalBatch", "workers", "microBatch", "ghostBatch",
             "epochs", "steps", "lr", "referenceBatch", "warmupSteps", "momentum", "l2", "weightDecay");
+
+    /** DivergenceConfig's messages start with the name of the Param they are about. */
+    private static final Set<String> DIVERGENCE_FIELDS = Set.of("divergenceFactor", "maxRollbacks", "rollbackLrFactor");
 
     private final LockstepClassifierParams p;
 
@@ -79,9 +83,11 @@ final class TrainSettings {
         OptimizerConfig optimizer = param("optimizer", () -> OptimizerConfig.of(type).withMomentum(p.getMomentum())
                 .withL2(p.getL2()).withWeightDecay(p.getWeightDecay()));
         ScheduleConfig schedule = schedule();
+        DivergenceConfig divergence = divergence();
         TrainConfig.Builder b = TrainConfig.builder().globalBatch(p.getGlobalBatch()).workers(workers)
                 .microBatch(p.getMicroBatch()).ghostBatch(p.getGhostBatch()).lr(p.getLr()).lrScaling(scaling)
-                .referenceBatch(p.getReferenceBatch()).optimizer(optimizer).schedule(schedule).seed(p.getSeed());
+                .referenceBatch(p.getReferenceBatch()).optimizer(optimizer).schedule(schedule).divergence(divergence)
+                .seed(p.getSeed());
         if (p.getSteps() > 0) {
             b.steps(p.getSteps());
         } else {
@@ -101,6 +107,18 @@ final class TrainSettings {
             param("schedule", () -> c.schedule(c.totalSteps(c.batchPlan(trainSize))));
         }
         return c;
+    }
+
+    /** onDivergence and its companions as the CLI's guard options map them (same defaults). */
+    private DivergenceConfig divergence() {
+        DivergenceConfig.Policy policy = param("onDivergence", () -> DivergenceConfig.Policy.parse(p.getOnDivergence().trim()));
+        try {
+            return new DivergenceConfig(policy, p.getDivergenceFactor(), p.getMaxRollbacks(), p.getRollbackLrFactor());
+        } catch (IllegalArgumentException e) {
+            String first = e.getMessage() == null ? "" : e.getMessage().split(" ", 2)[0];
+            String name = DIVERGENCE_FIELDS.contains(first) ? first : "onDivergence";
+            throw new IllegalArgumentException(STAGE + " param " + name + ": " + e.getMessage(), e);
+        }
     }
 
     private ScheduleConfig schedule() {

@@ -1,5 +1,6 @@
 package io.lockstep.spark.ml;
 
+import io.lockstep.metrics.DivergenceEvent;
 import io.lockstep.metrics.EvalMetrics;
 import io.lockstep.metrics.StepMetrics;
 import io.lockstep.spark.TrainListener;
@@ -11,18 +12,20 @@ import java.util.List;
 /**
  * What a fit did: how it ended, how many steps it applied, the mean training loss of every epoch's steps,
  * and every evaluation (per epoch: "train" unless {@code evalTrain} is off, "validation" with a
- * {@code validationFraction}), in order.
+ * {@code validationFraction}), in order, and every diverged step with what was done about it.
  *
  * @param outcome     {@link TrainResult.Outcome} name
  * @param steps       steps whose update was applied
  * @param epochLoss   mean step loss of each epoch, epoch 0 first
  * @param evaluations every evaluation, in order
+ * @param divergences every divergence, in order (action "halt" or "rollback"); empty if none
  */
-public record TrainingHistory(String outcome, long steps, List<Double> epochLoss, List<EvalMetrics> evaluations)
-        implements Serializable {
+public record TrainingHistory(String outcome, long steps, List<Double> epochLoss, List<EvalMetrics> evaluations,
+                              List<DivergenceEvent> divergences) implements Serializable {
     public TrainingHistory {
         epochLoss = List.copyOf(epochLoss);
         evaluations = List.copyOf(evaluations);
+        divergences = divergences == null ? List.of() : List.copyOf(divergences);
     }
 
     /** Collects the per-epoch step losses of a run (a {@link TrainListener}). */
@@ -52,7 +55,7 @@ public record TrainingHistory(String outcome, long steps, List<Double> epochLoss
 
         TrainingHistory history(TrainResult r) {
             flush();
-            return new TrainingHistory(r.outcome().name(), r.steps(), epochLoss, r.evaluations());
+            return new TrainingHistory(r.outcome().name(), r.steps(), epochLoss, r.evaluations(), r.divergences());
         }
     }
 }

@@ -94,4 +94,12 @@ class BadParamsTest {
         assertContains(failure(c -> c.setLrScaling("cubic"), df), "param lrScaling", "'cubic'");
         assertContains(failure(c -> c.setPredictionCol("label"), df), "param predictionCol", "'label' already exists");
     }
+
+    @Test
+    void divergenceParams() {
+        assertContains(failure(c -> c.setOnDivergence("retry"), df), "param onDivergence", "'retry'", "halt, rollback");
+        assertContains(failure(c -> c.setDivergenceFactor(1), df), "param divergenceFactor", "> 1");
+        assertContains(failure(c -> c.setMaxRollbacks(-1), df), "param maxRollbacks", "negative");
+        assertContains(failure(c -> c.setRollbackLrFactor(1.5), df), "param rollbackLrFactor", "(0, 1)");
+    }
 }
