@@ -20,8 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The README's "Using it as a library" snippet, compiled and run here (on the committed MNIST subset,
- * local[2]); a second test checks that the README's code block is exactly the code between the markers,
- * so the two cannot drift apart.
+ * local[2]); two more tests check that the README's code blocks are exactly the code between the markers
+ * of this class and of the examples module's {@code PipelineExample}, so they cannot drift apart.
  */
 class ReadmeSnippetTest {
     private static final String START = "// README snippet start";
@@ -58,14 +58,26 @@ class ReadmeSnippetTest {
 
     @Test
     void theReadmeShowsThisCode() throws IOException {
-        List<String> source = Files.readAllLines(Path.of("src/test/java/io/lockstep/app/ReadmeSnippetTest.java"));
+        assertReadmeShows("## Using it as a library", Path.of("src/test/java/io/lockstep/app/ReadmeSnippetTest.java"));
+    }
+
+    /** The Spark ML snippet is the code of the examples module's {@code PipelineExample} (run by its own test). */
+    @Test
+    void theReadmeShowsThePipelineExample() throws IOException {
+        assertReadmeShows("## Spark ML: LockstepClassifier in a Pipeline",
+                Path.of("../lockstep-examples/src/main/java/io/lockstep/examples/PipelineExample.java"));
+    }
+
+    /** The first {@code java} block after {@code heading} equals the code between the markers of {@code file}. */
+    private static void assertReadmeShows(String heading, Path file) throws IOException {
+        List<String> source = Files.readAllLines(file);
         int from = indexOf(source, START) + 1;
         String code = dedent(source.subList(from, indexOf(source, END)));
         List<String> readme = Files.readAllLines(Path.of("../../README.md"));
-        int section = indexOf(readme, "## Using it as a library");
+        int section = indexOf(readme, heading);
         int open = section + readme.subList(section, readme.size()).indexOf("```java") + 1;
         int close = open + readme.subList(open, readme.size()).indexOf("```");
-        assertEquals(code, dedent(readme.subList(open, close)), "README snippet vs " + getClass().getSimpleName());
+        assertEquals(code, dedent(readme.subList(open, close)), "README snippet vs " + file.getFileName());
     }
 
     private static int indexOf(List<String> lines, String text) {

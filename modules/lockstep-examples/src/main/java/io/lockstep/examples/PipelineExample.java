@@ -128,6 +128,7 @@ public final class PipelineExample {
         Dataset<Row> train = mnist(spark, mnistDir, "train", options.trainRows()).cache();
         Dataset<Row> test = mnist(spark, mnistDir, "t10k", Integer.MAX_VALUE).cache();
 
+        // README snippet start
         LockstepClassifier lockstep = new LockstepClassifier().setModel("mlp").setOptimizer("adam")
                 .setGlobalBatch(100).setWorkers(2).setEpochs(options.epochs()).setSeed(42).setEvalTrain(false);
         Pipeline pipeline = new Pipeline().setStages(new PipelineStage[] {
@@ -150,6 +151,7 @@ public final class PipelineExample {
         }
         PipelineModel reloaded = PipelineModel.load(path);
         double testAccuracy = accuracy.evaluate(reloaded.transform(test));
+        // README snippet end
         return new Result(options.learningRates(), tuned.validationMetrics(), chosenLr, testAccuracy, best, reloaded, test);
     }
 
