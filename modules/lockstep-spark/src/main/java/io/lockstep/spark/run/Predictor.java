@@ -82,10 +82,23 @@ public final class Predictor {
      * @throws DataException   naming the input file and column when it cannot be read
      */
     public static Result predict(Runner runner, PredictSpec spec, Consumer<String> log) {
+        return predict(runner, spec, model(spec), log);
+    }
+
+    /**
+     * Reads the spec's model on the driver, without Spark (so a bad model path fails before Spark starts).
+     *
+     * @throws ModelException naming the file
+     */
+    public static SavedModel model(PredictSpec spec) {
+        return SavedModel.read(modelFile(spec.model()));
+    }
+
+    /** {@link #predict(Runner, PredictSpec, Consumer)} with the spec's model already read by {@link #model}. */
+    public static Result predict(Runner runner, PredictSpec spec, SavedModel saved, Consumer<String> log) {
         JavaSparkContext sc = runner.context();
         SparkSession spark = SqlTables.session(sc);
         checkAbsent(sc, spec.out());
-        SavedModel saved = SavedModel.read(modelFile(spec.model()));
         log.accept("model " + saved.file() + " (" + saved.numClasses() + " classes)");
         Input in = spec.format() == DataSpec.Kind.IDX ? readIdx(sc, spec, saved.numClasses())
                 : readTable(spark, spec, saved.numClasses(), log);
