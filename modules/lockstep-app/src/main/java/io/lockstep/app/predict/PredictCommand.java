@@ -65,10 +65,10 @@ public final class PredictCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PredictSpec s = toSpec();
-        SavedModel model = Predictor.model(s);
+        SavedModel saved = Predictor.model(s);
         PrintWriter console = spec.commandLine().getOut();
         try (Runner runner = Runner.start(master, "lockstep predict")) {
-            Predictor.Result r = Predictor.predict(runner, s, model, console::println);
+            Predictor.Result r = Predictor.predict(runner, s, saved, console::println);
             console.printf("scored %d rows in %.1f s (%.0f examples/s)%n", r.rows(), r.seconds(), r.examplesPerSecond());
             if (r.labelled()) {
                 console.printf("accuracy %.4f (%d rows with labels)%n", r.accuracy(), r.rows());
