@@ -156,6 +156,16 @@ class PredictCliTest {
     }
 
     @Test
+    void csvWithLabelColumnScoresEveryOtherColumn() throws IOException {
+        Path input = SqlInputCliTest.writeCsv(test, tmp.resolve("test.csv"));
+        Path out = tmp.resolve("csv-predictions");
+        Cli r = predict("--model", run.toString(), "--input", "csv:" + input, "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        assertMatchesDl4j(out, true);
+        assertTrue(r.out().contains(expectedAccuracyLine()), r.out());
+    }
+
+    @Test
     void idxPredictionsEqualDl4j() throws IOException {
         Path out = tmp.resolve("idx-predictions");
         Cli r = predict("--model", run.toString(), "--input", "idx:" + images(), "--labels", labels().toString(),

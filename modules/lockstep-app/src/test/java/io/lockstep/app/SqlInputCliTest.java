@@ -84,7 +84,7 @@ class SqlInputCliTest {
     }
 
     /** label,px0,...,px783 with the exact float values (shortest round-trip decimal form). */
-    private static Path writeCsv(Dataset d, Path out) throws IOException {
+    static Path writeCsv(Dataset d, Path out) throws IOException {
         int n = d.numFeatures();
         try (BufferedWriter w = Files.newBufferedWriter(out)) {
             w.write("label");
