@@ -51,7 +51,7 @@ import scala.Tuple2;
 
 /**
  * Reads a labelled table (parquet or CSV, any path Spark reads) into {@link IndexedExamples}, ready to
- * be sharded like an in-memory dataset. Everything runs on the cluster; the driver only sees schemas,
+ * be sharded like an in-memory dataset (or a table without labels, to be scored: {@link TableSpec#labelled()}). Everything runs on the cluster; the driver only sees schemas,
  * per-partition counts and statistics.
  *
  * <p><b>Global order.</b> Row i is the i-th row when the input files are taken in path order
@@ -368,8 +368,8 @@ public final class SqlTables {
         }
 
         void checkTypes(String path, StructType schema) {
-            DataType lt = label == null ? DataTypes.IntegerType : schema.apply(label).dataType();
-            if (!(lt instanceof NumericType)) {
+            DataType lt = label == null ? null : schema.apply(label).dataType();
+            if (lt != null && !(lt instanceof NumericType)) {
                 throw new DataException(path + ": label column '" + label + "' has type " + lt.simpleString()
                         + ", expected a numeric type (integral class labels)");
             }
