@@ -2,6 +2,7 @@ package io.lockstep.app;
 
 import io.lockstep.app.advise.AdviseCommand;
 import io.lockstep.app.data.DataCommand;
+import io.lockstep.app.predict.PredictCommand;
 import io.lockstep.app.report.ReportCommand;
 import io.lockstep.app.sweep.SweepCommand;
 import io.lockstep.app.train.TrainCommand;
@@ -15,7 +16,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "lockstep", mixinStandardHelpOptions = true, versionProvider = Versions.class,
         description = "Exact synchronous data-parallel deep learning (DL4J) on Apache Spark.",
-        subcommands = {TrainCommand.class, SweepCommand.class, DataCommand.class, ReportCommand.class, AdviseCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {TrainCommand.class, PredictCommand.class, SweepCommand.class, DataCommand.class, ReportCommand.class, AdviseCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     /** Exit code for a run that failed at run time (bad data, model, I/O, Spark). */
     public static final int EXIT_FAILURE = 1;
@@ -29,7 +30,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand: use 'train' or 'data fetch mnist'");
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand: use 'train', 'predict' or 'data fetch mnist'");
     }
 
     public static void main(String[] args) {

@@ -58,15 +58,21 @@ class SqlInputCliTest {
      * One parquet file with Spark's layout for (label int, features array&lt;float&gt;), written directly
      * with parquet's example writer (quicker than a Spark job, and no second Spark context in the JVM).
      */
-    private static Path writeParquet(Dataset d, Path out) throws IOException {
-        MessageType schema = MessageTypeParser.parseMessageType("message spark_schema { required int32 label; "
+    static Path writeParquet(Dataset d, Path out) throws IOException {
+        return writeParquet(d, out, true);
+    }
+
+    /** As {@link #writeParquet(Dataset, Path)}; without the label column when {@code labelled} is false. */
+    static Path writeParquet(Dataset d, Path out, boolean labelled) throws IOException {
+        MessageType schema = MessageTypeParser.parseMessageType("message spark_schema { "
+                + (labelled ? "required int32 label; " : "")
                 + "required group features (LIST) { repeated group list { required float element; } } }");
         SimpleGroupFactory rows = new SimpleGroupFactory(schema);
         int n = d.numFeatures();
         try (ParquetWriter<Group> w = ExampleParquetWriter.builder(new org.apache.hadoop.fs.Path(out.toUri()))
                 .withType(schema).withCompressionCodec(CompressionCodecName.SNAPPY).build()) {
             for (int i = 0; i < d.size(); i++) {
-                Group row = rows.newGroup().append("label", d.labels()[i]);
+                Group row = labelled ? rows.newGroup().append("label", d.labels()[i]) : rows.newGroup();
                 Group features = row.addGroup("features");
                 for (int j = 0; j < n; j++) {
                     features.addGroup("list").append("element", d.features()[i * n + j]);
@@ -78,7 +84,7 @@ class SqlInputCliTest {
     }
 
     /** label,px0,...,px783 with the exact float values (shortest round-trip decimal form). */
-    private static Path writeCsv(Dataset d, Path out) throws IOException {
+    static Path writeCsv(Dataset d, Path out) throws IOException {
         int n = d.numFeatures();
         try (BufferedWriter w = Files.newBufferedWriter(out)) {
             w.write("label");

@@ -60,6 +60,24 @@ public final class IdxReader {
     }
 
     /**
+     * Unlabelled images (e.g. to be scored): {@code count} rows of {@code numFeatures} values in {@code [0, 1]}.
+     *
+     * @param name     the image file's name
+     * @param features row-major {@code count × numFeatures} values
+     */
+    public record Images(String name, float[] features, int count, int numFeatures) {}
+
+    /**
+     * Reads an image file alone, features scaled to {@code [0, 1]} as {@link #read} scales them.
+     *
+     * @throws DataException if the file is missing, malformed or truncated
+     */
+    public static Images readImages(Path images) {
+        Idx img = readIdx(images, true);
+        return new Images(images.getFileName().toString(), img.scaled, img.count, img.perExample);
+    }
+
+    /**
      * Parsed IDX content: {@code count} examples of {@code perExample} values each, either raw
      * ({@code data}, label files) or already scaled to [0, 1] ({@code scaled}, image files).
      */

@@ -51,7 +51,7 @@ import scala.Tuple2;
 
 /**
  * Reads a labelled table (parquet or CSV, any path Spark reads) into {@link IndexedExamples}, ready to
- * be sharded like an in-memory dataset. Everything runs on the cluster; the driver only sees schemas,
+ * be sharded like an in-memory dataset (or a table without labels, to be scored: {@link TableSpec#labelled()}). Everything runs on the cluster; the driver only sees schemas,
  * per-partition counts and statistics.
  *
  * <p><b>Global order.</b> Row i is the i-th row when the input files are taken in path order
@@ -142,6 +142,21 @@ public final class SqlTables {
         return index(df, Blocks.partitions(name), sel, numClasses, false);
     }
 
+    /**
+     * The column names of a table, in schema order (parquet: from the files' metadata; csv: its header line),
+     * without reading its rows.
+     *
+     * @throws DataException if the path is missing or unreadable, or a csv file has no header
+     */
+    public static List<String> columnNames(SparkSession spark, TableSpec.Format format, String path) {
+        checkExists(spark, path);
+        StructType schema = format == TableSpec.Format.CSV
+                ? guard(path, "read the header of", () -> spark.read().option("header", "true")
+                        .option("inferSchema", "false").csv(path).schema())
+                : guard(path, "read", () -> spark.read().parquet(path).schema());
+        return List.of(schema.fieldNames());
+    }
+
     /** Where a row's numbering block comes from: its file split (tables) or its partition (DataFrames). */
     private record Blocks(String name, Supplier<Column> file, Supplier<Column> start) {
         static Blocks files(String path) {
@@ -163,7 +178,8 @@ public final class SqlTables {
                 : org.apache.spark.sql.functions.array(sel.columns.stream()
                         .map(c -> col(quote(c)).cast(DataTypes.FloatType)).toArray(Column[]::new));
         // Projected right above the scan, so input_file_name()/input_file_block_start() see the file read.
-        Dataset<Row> withBlocks = table.select(col(quote(sel.label)).cast(DataTypes.DoubleType).as(LABEL),
+        Column label = sel.label == null ? lit(0.0) : col(quote(sel.label)).cast(DataTypes.DoubleType);
+        Dataset<Row> withBlocks = table.select(label.as(LABEL),
                 features.as(FEATURES), src.file().get().as(FILE), src.start().get().as(START));
         Stats stats = guard(path, "read", () -> Stats.of(withBlocks));
         Map<Block, long[]> blocks = stats.blocks();
@@ -302,7 +318,7 @@ public final class SqlTables {
         static Selection resolve(String path, StructType schema, String labelCol, String featuresCol,
                                  List<String> featureCols) {
             Set<String> names = new LinkedHashSet<>(List.of(schema.fieldNames()));
-            if (!names.contains(labelCol)) {
+            if (labelCol != null && !names.contains(labelCol)) {
                 throw new DataException(path + ": label column '" + labelCol + "' not found; available columns: "
                         + available(schema));
             }
@@ -352,8 +368,8 @@ public final class SqlTables {
         }
 
         void checkTypes(String path, StructType schema) {
-            DataType lt = schema.apply(label).dataType();
-            if (!(lt instanceof NumericType)) {
+            DataType lt = label == null ? null : schema.apply(label).dataType();
+            if (lt != null && !(lt instanceof NumericType)) {
                 throw new DataException(path + ": label column '" + label + "' has type " + lt.simpleString()
                         + ", expected a numeric type (integral class labels)");
             }

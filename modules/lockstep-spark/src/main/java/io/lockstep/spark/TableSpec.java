@@ -19,7 +19,8 @@ import java.util.Objects;
  *
  * @param format      parquet or csv (csv: a header line is required; values are parsed as numbers)
  * @param path        any path Spark reads (file://, hdfs://, s3a://, globs), a file or a directory
- * @param labelCol    integral class labels in {@code [0, numClasses)}, any numeric type
+ * @param labelCol    integral class labels in {@code [0, numClasses)}, any numeric type; null for a table
+ *                    without labels (to be scored): every row then gets label 0
  * @param featuresCol the array column (array mode), else null
  * @param featureCols the feature columns (column mode), else null
  * @param numClasses  number of classes, at least 2
@@ -50,7 +51,6 @@ public record TableSpec(Format format, String path, String labelCol, String feat
     public TableSpec {
         Objects.requireNonNull(format, "format");
         Objects.requireNonNull(path, "path");
-        Objects.requireNonNull(labelCol, "labelCol");
         if ((featuresCol == null) == (featureCols == null)) {
             throw new IllegalArgumentException("give either an array features column or a list of feature columns");
         }
@@ -70,6 +70,11 @@ public record TableSpec(Format format, String path, String labelCol, String feat
         return new TableSpec(format, path, labelCol, null, Objects.requireNonNull(featureCols, "featureCols"), numClasses);
     }
 
+    /** True when the table has a label column. */
+    public boolean labelled() {
+        return labelCol != null;
+    }
+
     /** The same columns and classes for another table (e.g. the test set). */
     public TableSpec at(Format otherFormat, String otherPath) {
         return new TableSpec(otherFormat, otherPath, labelCol, featuresCol, featureCols, numClasses);
@@ -85,6 +90,6 @@ public record TableSpec(Format format, String path, String labelCol, String feat
         if (arrayMode()) {
             return "array column " + featuresCol;
         }
-        return featureCols.isEmpty() ? "every column except " + labelCol : "columns " + String.join(",", featureCols);
+        return featureCols.isEmpty() ? (labelCol == null ? "every column" : "every column except " + labelCol) : "columns " + String.join(",", featureCols);
     }
 }

@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
  * Where the training and test data come from: fetched MNIST or any IDX image/label pair by path (read
  * on the driver), or parquet/CSV tables read with Spark SQL on the cluster. Parsed into a {@link DataSpec}.
  */
-final class DataOptions {
+public final class DataOptions {
     static final String DEFAULT_FEATURES_COL = "features";
 
     @Option(names = "--dataset", paramLabel = "NAME|FORMAT:PATH", defaultValue = "mnist",
@@ -144,6 +144,11 @@ final class DataOptions {
     }
 
     private List<String> featureColList() {
+        return parseFeatureCols(featureCols);
+    }
+
+    /** A {@code --feature-cols} value as its entries (names or {@code prefix*}); a usage error on an empty entry. */
+    public static List<String> parseFeatureCols(String featureCols) {
         List<String> cols = new ArrayList<>();
         for (String c : featureCols.split(",", -1)) {
             if (c.isBlank() || c.trim().equals("*")) {

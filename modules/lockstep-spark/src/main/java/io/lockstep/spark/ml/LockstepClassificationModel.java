@@ -53,6 +53,19 @@ public final class LockstepClassificationModel extends Model<LockstepClassificat
         this.history = history;
     }
 
+    /**
+     * A model that scores with {@code params} in {@code adapter}'s network, e.g. one read back from a DL4J
+     * model zip ({@link io.lockstep.model.SavedModel}); its history is {@link TrainingHistory#none()}.
+     */
+    public static LockstepClassificationModel of(ModelAdapter adapter, float[] params) {
+        if (params.length != adapter.numParams()) {
+            throw new IllegalArgumentException(STAGE + ": " + params.length + " parameters given but model '"
+                    + adapter.name() + "' has " + adapter.numParams());
+        }
+        return new LockstepClassificationModel(org.apache.spark.ml.util.Identifiable$.MODULE$.randomUID("lockstep"),
+                adapter, params, TrainingHistory.none());
+    }
+
     @Override
     public String uid() { return uid; }
 

@@ -28,6 +28,11 @@ public record TrainingHistory(String outcome, long steps, List<Double> epochLoss
         divergences = divergences == null ? List.of() : List.copyOf(divergences);
     }
 
+    /** The history of a model not fitted by {@link LockstepClassifier} (e.g. loaded from a model zip): outcome "none". */
+    public static TrainingHistory none() {
+        return new TrainingHistory("none", 0, List.of(), List.of());
+    }
+
     /** Collects the per-epoch step losses of a run (a {@link TrainListener}). */
     static final class Recorder implements TrainListener {
         private final List<Double> epochLoss = new ArrayList<>();
