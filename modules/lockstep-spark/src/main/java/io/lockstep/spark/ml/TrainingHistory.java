@@ -30,7 +30,7 @@ public record TrainingHistory(String outcome, long steps, List<Double> epochLoss
 
     /** The history of a model not fitted by {@link LockstepClassifier} (e.g. loaded from a model zip): outcome "none". */
     public static TrainingHistory none() {
-        return new TrainingHistory("none", 0, List.of(), List.of());
+        return new TrainingHistory("none", 0, List.of(), List.of(), List.of());
     }
 
     /** Collects the per-epoch step losses of a run (a {@link TrainListener}). */
