@@ -185,6 +185,32 @@ def generalization_gap(sweeps):
     table(["optimizer", "B", "peak LR", "steps", "train acc", "test acc", "gap"], body)
 
 
+def last_evals(sweeps, name, run):
+    """The last evaluation of each set (train/validation/test) of a run."""
+    last = {}
+    for e in evals(sweeps, name, run):
+        last[e["set"]] = e
+    return last
+
+
+def ghost_batch(sweeps):
+    rs = rows(sweeps, "ghost-batch")
+    if rs is None:
+        return
+    print("\n## 7. ghost-batch")
+    body, by_g = [], defaultdict(list)
+    for r in sorted(rs, key=lambda r: (int(r["p_ghost_batch"]), int(r["workers"]))):
+        last = last_evals(sweeps, "ghost-batch", r["run"])
+        train, test = last["train"], last["test"]
+        by_g[r["p_ghost_batch"]].append(float(r["final_train_loss"]))
+        body.append([r["p_ghost_batch"], r["workers"], r["steps"], f"{train['loss']:.4f}", f"{train['accuracy']:.4f}",
+                     f"{float(r['final_val_accuracy']):.4f}", f"{test['accuracy']:.4f}",
+                     f"{train['accuracy'] - test['accuracy']:.4f}"])
+    table(["ghost batch", "P", "steps", "train loss", "train acc", "val acc", "test acc", "gap"], body)
+    for g, losses in sorted(by_g.items(), key=lambda kv: int(kv[0])):
+        print(f"G={g}: last step loss P=1 vs P=2 relative difference {abs(losses[0] - losses[-1]) / abs(losses[0]):.2g}")
+
+
 def main():
     sweeps = sys.argv[1] if len(sys.argv) > 1 else "runs/sweeps"
     b_crit = steps_to_target(sweeps)
@@ -193,6 +219,7 @@ def main():
     noise_scale(sweeps, b_crit)
     scaling_rules(sweeps)
     generalization_gap(sweeps)
+    ghost_batch(sweeps)
 
 
 if __name__ == "__main__":
