@@ -20,8 +20,8 @@ import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.tuning.ParamGridBuilder;
-import org.apache.spark.ml.tuning.TrainValidationSplit;
-import org.apache.spark.ml.tuning.TrainValidationSplitModel;
+import org.apache.spark.ml.tuning.CrossValidator;
+import org.apache.spark.ml.tuning.CrossValidatorModel;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -33,8 +33,8 @@ import org.apache.spark.sql.types.StructType;
 /**
  * Lockstep as a Spark ML stage, end to end: MNIST images as a DataFrame of 28 image-row vectors and a string
  * {@code digit} column → {@link VectorAssembler} (rows → one 784-pixel vector) → {@link StringIndexer} →
- * {@link LockstepClassifier}, tuned by a {@link TrainValidationSplit} (3/4 train, 1/4 validation; a
- * {@code CrossValidator} is used the same way) over two learning rates with a
+ * {@link LockstepClassifier}, tuned by a 2-fold {@link CrossValidator} (a {@code TrainValidationSplit} is used the
+ * same way) over two learning rates with a
  * {@link MulticlassClassificationEvaluator}; the best {@link PipelineModel} is saved, loaded back and scores
  * the test images.
  *
@@ -55,7 +55,7 @@ public final class PipelineExample {
      *
      * @param trainRows     training images used (the first ones of the file)
      * @param epochs        epochs per fit
-     * @param learningRates the grid the train/validation split picks from
+     * @param learningRates the grid the cross-validation picks from
      */
     public record Options(int trainRows, int epochs, double[] learningRates) {
         public Options {
@@ -78,7 +78,7 @@ public final class PipelineExample {
      * What a run found.
      *
      * @param learningRates     the grid
-     * @param validationAccuracy validation accuracy of each rate, in grid order
+     * @param validationAccuracy mean validation accuracy over the folds of each rate, in grid order
      * @param chosenLr          the rate of the best model
      * @param testAccuracy      accuracy of the reloaded best model on the test images
      * @param model             the best pipeline model, as fitted
@@ -138,8 +138,8 @@ public final class PipelineExample {
         MulticlassClassificationEvaluator accuracy = new MulticlassClassificationEvaluator().setMetricName("accuracy");
         ParamMap[] grid = new ParamGridBuilder().addGrid(lockstep.lr(), options.learningRates()).build();
 
-        TrainValidationSplitModel tuned = new TrainValidationSplit().setEstimator(pipeline).setEstimatorParamMaps(grid)
-                .setEvaluator(accuracy).setTrainRatio(0.75).setSeed(7).fit(train);
+        CrossValidatorModel tuned = new CrossValidator().setEstimator(pipeline).setEstimatorParamMaps(grid)
+                .setEvaluator(accuracy).setNumFolds(2).setSeed(7).fit(train);
         PipelineModel best = (PipelineModel) tuned.bestModel();
         double chosenLr = ((LockstepClassifier) ((LockstepClassificationModel) best.stages()[2]).parent()).getLr();
 
@@ -152,7 +152,7 @@ public final class PipelineExample {
         PipelineModel reloaded = PipelineModel.load(path);
         double testAccuracy = accuracy.evaluate(reloaded.transform(test));
         // README snippet end
-        return new Result(options.learningRates(), tuned.validationMetrics(), chosenLr, testAccuracy, best, reloaded, test);
+        return new Result(options.learningRates(), tuned.avgMetrics(), chosenLr, testAccuracy, best, reloaded, test);
     }
 
     /**
