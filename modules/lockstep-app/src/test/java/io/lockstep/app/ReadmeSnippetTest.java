@@ -35,8 +35,8 @@ class ReadmeSnippetTest {
         String trainImages = TrainCliErrorsTest.subset("train-images-idx3-ubyte.gz").toString();
         String trainLabels = TrainCliErrorsTest.subset("train-labels-idx1-ubyte.gz").toString();
         Path modelFile = tmp.resolve("model.zip");
-        Runner.Result run;
         // README snippet start
+        Runner.Result run;
         RunSpec spec = RunSpec.builder()
                 .data(DataSpec.idx(trainImages, trainLabels, 10).withValidationFraction(0.1))
                 .model("mlp")
