@@ -60,6 +60,12 @@ class TrainCliErrorsTest {
     }
 
     @Test
+    void unknownDataPlacement() {
+        assertClean(train("--data-placement", "striped"), Main.EXIT_USAGE, "--data-placement",
+                "expected replicated or sharded (got 'striped')");
+    }
+
+    @Test
     void unknownModel() {
         assertClean(train("--model", "resnet9000"), Main.EXIT_FAILURE, "unknown model 'resnet9000'", "mlp");
     }

@@ -22,4 +22,18 @@ public enum DataPlacement {
     public String cliName() {
         return name().toLowerCase(java.util.Locale.ROOT);
     }
+
+    /**
+     * The placement spelled {@code name} ({@link #cliName()}, exactly).
+     *
+     * @throws IllegalArgumentException naming the accepted spellings and {@code name}
+     */
+    public static DataPlacement parse(String name) {
+        for (DataPlacement p : values()) {
+            if (p.cliName().equals(name)) {
+                return p;
+            }
+        }
+        throw new IllegalArgumentException("expected replicated or sharded (got '" + name + "')");
+    }
 }

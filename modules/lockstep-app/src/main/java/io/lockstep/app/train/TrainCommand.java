@@ -232,12 +232,11 @@ public final class TrainCommand implements Callable<Integer> {
     static final class PlacementConverter implements picocli.CommandLine.ITypeConverter<io.lockstep.data.DataPlacement> {
         @Override
         public io.lockstep.data.DataPlacement convert(String value) {
-            for (io.lockstep.data.DataPlacement p : io.lockstep.data.DataPlacement.values()) {
-                if (p.cliName().equals(value)) {
-                    return p;
-                }
+            try {
+                return io.lockstep.data.DataPlacement.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.TypeConversionException(e.getMessage());
             }
-            throw new picocli.CommandLine.TypeConversionException("expected replicated or sharded (got '" + value + "')");
         }
     }
 

@@ -176,8 +176,7 @@ public final class LockstepClassifier extends LockstepClassifierParams implement
     private ModelAdapter model(int numFeatures, int numClasses) {
         String m = getModel().trim();
         try {
-            return Models.BUILT_IN.contains(m) ? Models.byName(m, numFeatures, numClasses, getSeed())
-                    : m.startsWith("{") ? Models.fromJson("model JSON", m, numFeatures, numClasses)
+            return m.startsWith("{") ? Models.fromJson("model JSON", m, numFeatures, numClasses)
                     : Models.resolve(m, numFeatures, numClasses, getSeed());
         } catch (ModelException e) {
             throw new IllegalArgumentException(TrainSettings.STAGE + " param model: " + e.getMessage(), e);

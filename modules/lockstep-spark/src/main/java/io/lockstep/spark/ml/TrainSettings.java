@@ -40,14 +40,13 @@ final class TrainSettings {
     }
 
     DataPlacement placement() {
+        String v = p.getDataPlacement();
         return param("dataPlacement", () -> {
-            String v = p.getDataPlacement().trim().toUpperCase(Locale.ROOT);
-            for (DataPlacement d : DataPlacement.values()) {
-                if (d.name().equals(v)) {
-                    return d;
-                }
+            try {
+                return DataPlacement.parse(v.trim().toLowerCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("expected replicated or sharded (got '" + v + "')", e);
             }
-            throw new IllegalArgumentException("expected replicated or sharded (got '" + p.getDataPlacement() + "')");
         });
     }
 
