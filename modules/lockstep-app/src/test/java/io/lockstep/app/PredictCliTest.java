@@ -189,6 +189,7 @@ class PredictCliTest {
         Path marker = Files.writeString(out.resolve("keep.txt"), "mine");
         Cli r = predict("--model", run.toString(), "--input", "idx:" + images(), "--out", out.toString());
         assertOneLine(r, Main.EXIT_USAGE, "invalid option", out.toString(), "already exists");
+        assertFalse(r.err().contains("cannot access"), "the refusal is not wrapped as an access error: " + r.err());
         assertEquals("mine", Files.readString(marker));
         try (Stream<Path> files = Files.list(out)) {
             assertEquals(1, files.count(), "nothing written into the existing output");

@@ -128,13 +128,15 @@ public final class Predictor {
     }
 
     private static void checkAbsent(JavaSparkContext sc, String out) {
+        boolean exists;
         try {
             org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(out);
-            if (p.getFileSystem(sc.hadoopConfiguration()).exists(p)) {
-                throw new ConfigException("out " + out + " already exists; predict never overwrites: choose another path");
-            }
+            exists = p.getFileSystem(sc.hadoopConfiguration()).exists(p);
         } catch (IOException | IllegalArgumentException e) {
             throw new ConfigException("out " + out + ": cannot access: " + e.getMessage());
+        }
+        if (exists) {
+            throw new ConfigException("out " + out + " already exists; predict never overwrites: choose another path");
         }
     }
 
