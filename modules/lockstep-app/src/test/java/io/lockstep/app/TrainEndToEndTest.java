@@ -56,6 +56,9 @@ class TrainEndToEndTest {
         }
 
         MultiLayerNetwork net = MultiLayerNetwork.load(out.resolve("model.zip").toFile(), false);
+        assertEquals(java.nio.file.Files.getPosixFilePermissions(out.resolve("run.json")),
+                java.nio.file.Files.getPosixFilePermissions(out.resolve("model.zip")),
+                "model.zip gets the same permissions as the run's other files");
         assertEquals(run.at("/model/params").asLong(), net.numParams());
     }
 }

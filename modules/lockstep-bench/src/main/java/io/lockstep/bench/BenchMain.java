@@ -3,6 +3,7 @@ package io.lockstep.bench;
 import io.lockstep.app.data.MnistFetcher;
 import io.lockstep.bench.jmh.JmhMain;
 import io.lockstep.data.Dataset;
+import io.lockstep.model.BlasThreads;
 import io.lockstep.data.IdxReader;
 import io.lockstep.model.ModelAdapter;
 import io.lockstep.model.Models;

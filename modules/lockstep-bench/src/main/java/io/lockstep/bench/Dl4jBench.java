@@ -10,7 +10,7 @@ import org.nd4j.linalg.dataset.DataSet;
  * Single-process plain DL4J: {@code MultiLayerNetwork.fit(DataSet)} with DL4J's own Adam on every
  * layer, from Lockstep's initial parameters, on the {@link BatchPlan} batch sequence. Only the
  * {@code fit} call is timed; batches are assembled before the clock starts. Runs with whatever
- * thread count ND4J has ({@link BlasThreads}); the CPU use of the measured fits is recorded.
+ * thread count ND4J has ({@link io.lockstep.model.BlasThreads}); the CPU use of the measured fits is recorded.
  */
 final class Dl4jBench {
     private final ModelAdapter model;

@@ -170,12 +170,13 @@ public final class ModelAdapter implements Serializable {
     /**
      * Writes {@code params} as a DL4J {@code ModelSerializer} zip that plain DL4J can load with
      * {@code MultiLayerNetwork.load} or {@code ComputationGraph.load}. Atomic: written to a temporary file
-     * in the same directory, then renamed, so an existing model is never left half-written.
+     * in the same directory, then renamed, so an existing model is never left half-written. The file gets
+     * the process's default permissions like the run's other files (not a temporary file's owner-only ones).
      */
     public void save(float[] params, Path file) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, ".model-", ".zip.tmp");
+        Path tmp = Files.createFile(dir.resolve(".model-" + java.util.UUID.randomUUID() + ".zip.tmp"));
         try {
             ModelSerializer.writeModel(toDl4j(params), tmp.toFile(), false);
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

@@ -168,6 +168,11 @@ final class DriverState {
         stepsApplied = step + 1;
     }
 
+    /** Tells the listener that an evaluation of {@code examples} examples of {@code set} starts. */
+    void announceEvaluation(String set, int examples, long step) {
+        listener.onEvalStart(set, examples, step);
+    }
+
     /** Records an evaluation; an epoch-end validation loss also feeds early stopping and the best model. */
     void recordEvaluation(EvalMetrics e, boolean epochEnd) {
         evaluations.add(e);

@@ -23,6 +23,7 @@ final class EvalTask implements FlatMapFunction<Iterator<Shard>, EvalSum> {
 
     @Override
     public Iterator<EvalSum> call(Iterator<Shard> shards) {
+        io.lockstep.model.BlasThreads.onePerTask();
         EvalSum total = EvalSum.empty();
         while (shards.hasNext()) {
             Shard shard = shards.next();

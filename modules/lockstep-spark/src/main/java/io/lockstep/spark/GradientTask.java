@@ -47,6 +47,7 @@ final class GradientTask implements FlatMapFunction<Iterator<Shard>, TaskResult>
             throw new IllegalStateException("injected failure of step " + step + ", partition " + shard.index
                     + ", attempt " + ctx.attemptNumber());
         }
+        io.lockstep.model.BlasThreads.onePerTask();
         StepInput in = input.value();
         StepShare share = in.shares()[shard.index];
         long start = System.nanoTime();

@@ -175,6 +175,7 @@ public final class SyncTrainer {
     /** Evaluates every set; only epoch-end validation losses count for early stopping (its patience is in epochs). */
     private void evaluateAll(EvalSets evalSets, DriverState state, long step, int epoch, boolean epochEnd) {
         for (Map.Entry<String, ShardedDataset> e : evalSets.asMap().entrySet()) {
+            state.announceEvaluation(e.getKey(), e.getValue().size(), step);
             state.recordEvaluation(evaluate(e.getKey(), e.getValue(), state.params(), step, epoch), epochEnd);
         }
     }

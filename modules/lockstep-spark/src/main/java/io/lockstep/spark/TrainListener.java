@@ -14,6 +14,9 @@ public interface TrainListener {
     /** Called after every synchronized update. */
     default void onStep(StepMetrics metrics) {}
 
+    /** Called before an evaluation of {@code set} ({@code examples} of them) after {@code step} starts. */
+    default void onEvalStart(String set, int examples, long step) {}
+
     /** Called after every evaluation. */
     default void onEval(EvalMetrics metrics) {}
 

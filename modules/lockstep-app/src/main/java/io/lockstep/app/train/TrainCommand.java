@@ -95,7 +95,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--master", paramLabel = "URL", description = "Spark master. Default: the one spark-submit set, else local[*].")
     String master;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "Run directory for run.json, metrics.jsonl and model.zip. Default: runs/<timestamp>.")
+    @Option(names = "--out", paramLabel = "DIR", description = "Run directory for run.json, metrics.jsonl and model.zip. Default: runs/run-<timestamp>.")
     Path out;
 
     @Option(names = "--progress", negatable = true, defaultValue = "true", fallbackValue = "true",

@@ -101,7 +101,8 @@ public final class TrainRun {
         Path outDir = Path.of(spec.output().dir());
         Map<String, Object> run = new RunInfo(resolved, in, runner.sparkInfo()).provenance();
         Checkpointing checkpointing = checkpointing(runner, resolved.spec(), outDir, run);
-        printResolved(output.console(), resolved.config(), resolved.model(), in, runner.master());
+        printResolved(output.console(), resolved.config(), resolved.model(), in, runner.master(), runner.taskSlots());
+        runner.uiUrl().ifPresent(url -> output.console().println("  Spark UI " + url));
         long start = System.nanoTime();
         try (RunRecorder recorder = recorder(outDir, checkpointing);
              ConsoleProgress bar = output.progress() ? new ConsoleProgress(output.console()) : null) {
@@ -189,7 +190,7 @@ public final class TrainRun {
     }
 
     private static void printResolved(PrintStream console, TrainConfig config, ModelAdapter model, InputCache.Inputs in,
-                                      String master) {
+                                      String master, int taskSlots) {
         BatchPlan plan = config.batchPlan(in.train().size());
         long total = config.totalSteps(plan);
         console.printf("lockstep train: model %s (%,d params), dataset %s (%,d train / %,d validation / %,d test)%n",
@@ -200,11 +201,9 @@ public final class TrainRun {
                 config.workers(), config.globalBatch(), (double) config.globalBatch() / config.workers(),
                 config.microBatch() > 0 ? ", micro-batch " + config.microBatch() : "");
         console.printf("  %s data, %s%n", in.train().placement().cliName(), ghostDescription(config, model, in.train().placement()));
-        int ghosts = io.lockstep.data.GhostBatches.count(config.globalBatch(),
-                config.resolveGhostBatch(config.globalBatch(), model.batchDependent(), in.train().placement()));
-        if (in.train().placement() == io.lockstep.data.DataPlacement.REPLICATED && ghosts < config.workers()) {
-            console.printf("  note: %d ghost batches per step for P=%d workers: %d workers idle every step (lower "
-                    + "--ghost-batch or --workers)%n", ghosts, config.workers(), config.workers() - ghosts);
+        for (String warning : io.lockstep.run.RunWarnings.of(config, model.batchDependent(), in.train().placement(),
+                taskSlots)) {
+            console.println("  warning: " + warning);
         }
         for (String note : model.notes()) {
             console.println("  note: " + note);

