@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * console shows the stop line and one "interrupted after step N; resume with: ..." line and no stack
  * trace, run.json says outcome {@code interrupted} after N steps, model.zip loads in plain DL4J and holds
  * the parameters of an N-step run, and {@code --resume} (checkpoints are on by default) continues to the
- * parameters of the uninterrupted run, bit for bit. The runs are long (many small steps) so the signal
+ * parameters of the uninterrupted run, bit for bit; {@code report} shows the outcome. The runs are long (many small steps) so the signal
  * lands mid-run; nothing depends on how fast a step is.
  */
 class InterruptCliTest {
@@ -70,6 +70,12 @@ class InterruptCliTest {
     void sigtermStopsAfterTheStepAndResumesToTheUninterruptedParameters() throws Exception {
         Path run = tmp.resolve("sigterm");
         interrupt(run, "TERM", 143);
+
+        Path html = tmp.resolve("sigterm-report.html");
+        CliRunner report = CliRunner.run("report", run.toString(), "--out", html.toString());
+        assertEquals(0, report.exitCode(), report.err());
+        assertTrue(Files.readString(html).contains("<b>interrupted</b><span>outcome</span>"), "report shows the outcome");
+
         assertResumesToUninterrupted(run);
     }
 
