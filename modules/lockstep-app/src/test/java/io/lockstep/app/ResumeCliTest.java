@@ -124,6 +124,24 @@ class ResumeCliTest {
 
     @Test
     @Order(4)
+    void checkpointsAreOnByDefaultAndOffWithZero() throws IOException {
+        Path byDefault = tmp.resolve("default-checkpoints");
+        CliRunner r = train("--out", byDefault.toString(), "--steps", "5");
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(hasFiles(byDefault.resolve("checkpoints")), "a run without --checkpoint-every checkpoints");
+        assertNotNull(JSON.readTree(byDefault.resolve("run.json").toFile()).get("checkpoint_dir"));
+
+        Path off = tmp.resolve("checkpoints-off");
+        r = train("--out", off.toString(), "--steps", "5", "--checkpoint-every", "0");
+        assertEquals(0, r.exitCode(), r.err());
+        assertFalse(Files.exists(off.resolve("checkpoints")), "--checkpoint-every 0 writes no checkpoint");
+        assertFalse(JSON.readTree(off.resolve("run.json").toFile()).has("checkpoint_dir"));
+        CliRunner resumed = CliRunner.run("train", "--resume", off.toString(), "--steps", "10", "--no-progress");
+        assertUsageError(resumed, "--checkpoint-every 0");
+    }
+
+    @Test
+    @Order(5)
     void resumeOfADirectoryThatIsNoRunIsAUsageError() throws IOException {
         Path notARun = Files.createDirectories(tmp.resolve("not-a-run"));
         Files.writeString(notARun.resolve("notes.txt"), "hello");
@@ -163,6 +181,15 @@ class ResumeCliTest {
             args.addAll(List.of("--master", "local[2]"));
         }
         return CliRunner.run(args.toArray(String[]::new));
+    }
+
+    private static boolean hasFiles(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return false;
+        }
+        try (var files = Files.walk(dir)) {
+            return files.anyMatch(Files::isRegularFile);
+        }
     }
 
     private static float[] params(Path run) throws IOException {

@@ -55,6 +55,14 @@ class TrainCliErrorsTest {
     }
 
     @Test
+    void badCheckpointInterval() {
+        assertClean(train("--checkpoint-every", "-1"), Main.EXIT_USAGE, "--checkpoint-every", "'epoch'", "'-1'");
+        assertClean(train("--checkpoint-every", "weekly"), Main.EXIT_USAGE, "--checkpoint-every", "'weekly'");
+        assertClean(train("--checkpoint-every", "0", "--checkpoint-dir", tmp.resolve("ck").toUri().toString()),
+                Main.EXIT_USAGE, "--checkpoint-dir", "--checkpoint-every 0");
+    }
+
+    @Test
     void unknownOptimizer() {
         assertClean(train("--optimizer", "rmsprop"), Main.EXIT_USAGE, "rmsprop", "adam");
     }

@@ -27,29 +27,41 @@ import scala.reflect.ClassTag$;
  *
  * <p>Around that step ({@link #gradient}) the loop adds the learning-rate schedule, divergence
  * detection (halt or roll back, before the bad update is applied), per-epoch and periodic evaluation,
- * early stopping and stopping at a target accuracy; the driver-side state lives in {@link DriverState}. The trainer knows nothing about files
- * or the command line: results go to a {@link TrainListener} and the returned {@link TrainResult}.
+ * early stopping, stopping at a target accuracy and stopping on a {@link StopRequest}; the driver-side
+ * state lives in {@link DriverState}. The trainer knows nothing about files or the command line: results go to a {@link TrainListener} and the returned {@link TrainResult}.
  */
 public final class SyncTrainer {
     private final JavaSparkContext sc;
     private final ModelAdapter model;
     private final TrainConfig config;
     private final FaultInjection faults;
+    private final StopRequest stop;
 
     public SyncTrainer(JavaSparkContext sc, ModelAdapter model, TrainConfig config) {
-        this(sc, model, config, FaultInjection.none());
+        this(sc, model, config, FaultInjection.none(), new StopRequest());
     }
 
-    private SyncTrainer(JavaSparkContext sc, ModelAdapter model, TrainConfig config, FaultInjection faults) {
+    private SyncTrainer(JavaSparkContext sc, ModelAdapter model, TrainConfig config, FaultInjection faults,
+                        StopRequest stop) {
         this.sc = sc;
         this.model = model;
         this.config = config;
         this.faults = faults;
+        this.stop = stop;
     }
 
     /** A trainer whose gradient tasks fail on purpose as {@code f} says (for fault-tolerance tests). */
     public SyncTrainer withFaultInjection(FaultInjection f) {
-        return new SyncTrainer(sc, model, config, f);
+        return new SyncTrainer(sc, model, config, f, stop);
+    }
+
+    /**
+     * A trainer that stops after the step during which {@code request} is made (before the first step, if
+     * it already is): it then saves a checkpoint (when checkpointing) and returns
+     * {@link TrainResult.Outcome#INTERRUPTED} with that step's parameters.
+     */
+    public SyncTrainer withStopRequest(StopRequest request) {
+        return new SyncTrainer(sc, model, config, faults, java.util.Objects.requireNonNull(request, "request"));
     }
 
     /** Trains on {@code train} without evaluations. */
@@ -98,7 +110,14 @@ public final class SyncTrainer {
             throw new IllegalArgumentException("the checkpoint is at step " + step + ", beyond the run's " + totalSteps
                     + " total steps; give a larger total to extend the run");
         }
+        long savedAt = -1; // the step of this call's newest checkpoint
         while (step < totalSteps) {
+            if (stop.isRequested()) {
+                if (checkpointing.store() != null && savedAt != step) {
+                    saveCheckpoint(checkpointing, state, step);
+                }
+                return state.result(TrainResult.Outcome.INTERRUPTED);
+            }
             long start = System.nanoTime();
             int epoch = batches.epochOf(step);
             StepGradient grad = gradient(train, state.params(), batches.batch(step), step);
@@ -123,8 +142,9 @@ public final class SyncTrainer {
                     return state.result(TrainResult.Outcome.EARLY_STOPPED);
                 }
             }
-            if (checkpointing.due(step, totalSteps)) {
+            if (checkpointing.due(step, totalSteps, epochEnd)) {
                 saveCheckpoint(checkpointing, state, step);
+                savedAt = step;
             }
         }
         return state.result(TrainResult.Outcome.COMPLETED);

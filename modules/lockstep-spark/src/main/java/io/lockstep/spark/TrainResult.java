@@ -20,8 +20,11 @@ import java.util.Optional;
 public record TrainResult(float[] params, float[] bestParams, long steps, Outcome outcome,
                           List<EvalMetrics> evaluations, List<DivergenceEvent> divergences,
                           TargetReached targetReached) {
-    /** How a run ended. */
-    public enum Outcome { COMPLETED, EARLY_STOPPED, TARGET_REACHED, DIVERGED }
+    /**
+     * How a run ended. {@code INTERRUPTED}: stopped after a step on a {@link StopRequest} (resumable from
+     * the checkpoint it then wrote, when it checkpoints).
+     */
+    public enum Outcome { COMPLETED, EARLY_STOPPED, TARGET_REACHED, DIVERGED, INTERRUPTED }
 
     public TrainResult {
         evaluations = List.copyOf(evaluations);

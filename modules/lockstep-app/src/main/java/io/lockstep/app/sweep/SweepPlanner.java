@@ -58,13 +58,18 @@ final class SweepPlanner {
 
     /**
      * The run spec of every planned run, its options parsed and checked exactly as {@code lockstep train}
-     * would; the first problem is reported with the spec file and the run's name.
+     * would, except that a run checkpoints only if the spec sets {@code checkpoint-every} (a rerun sweep
+     * starts interrupted runs over); the first problem is reported with the spec file and the run's name.
      */
     static List<TrainRun> parse(SweepSpec spec, List<PlannedRun> plan) {
         List<TrainRun> runs = new ArrayList<>();
         for (PlannedRun run : plan) {
+            List<String> args = new ArrayList<>(run.args());
+            if (!run.options().containsKey("checkpoint-every")) {
+                args.add("--checkpoint-every=0");
+            }
             try {
-                runs.add(TrainCommand.parse(run.args()));
+                runs.add(TrainCommand.parse(args));
             } catch (UsageException | IllegalArgumentException e) {
                 throw new SpecException(spec.file(), "run '" + run.name() + "': " + e.getMessage());
             }

@@ -2,6 +2,7 @@ package io.lockstep.app.train;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lockstep.app.UsageException;
+import io.lockstep.run.OutputSpec;
 import io.lockstep.run.RunSpec;
 import io.lockstep.run.SpecDiff;
 import io.lockstep.run.SpecJson;
@@ -60,7 +61,13 @@ final class ResumeSpecs {
 
     /** "--lr: checkpoint 0.001, command 0.5; --global-batch: checkpoint 500, command 250". */
     static String describe(List<SpecDiff.Difference> changes) {
-        return String.join("; ", changes.stream().map(d -> SpecFlags.label(d.field()) + ": checkpoint " + d.before()
-                + ", command " + d.after()).distinct().toList());
+        return String.join("; ", changes.stream().map(d -> SpecFlags.label(d.field()) + ": checkpoint "
+                + shown(d.field(), d.before()) + ", command " + shown(d.field(), d.after())).distinct().toList());
+    }
+
+    /** A value as the option takes it ({@code --checkpoint-every epoch}, not its stored -1). */
+    private static String shown(String field, String value) {
+        return field.equals("output.checkpointEvery") && String.valueOf(OutputSpec.EACH_EPOCH).equals(value)
+                ? "epoch" : value;
     }
 }

@@ -32,7 +32,9 @@ import picocli.CommandLine.Spec;
         description = "Train a DL4J model on Spark with exact synchronous gradient averaging.",
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:trained (also when stopped early or at --target-accuracy)", "1:run-time error (data, model, I/O, Spark)",
-            "2:invalid command line", "3:training diverged and was halted (the last good model is kept)"})
+            "2:invalid command line", "3:training diverged and was halted (the last good model is kept)",
+            "130:interrupted by SIGINT (Ctrl-C): stopped after the current step with model, checkpoint and run.json "
+                    + "written (--resume continues); a second signal aborts at once", "143:interrupted by SIGTERM (likewise)"})
 public final class TrainCommand implements Callable<Integer> {
     static final int DEFAULT_EPOCHS = 5;
 
@@ -102,9 +104,11 @@ public final class TrainCommand implements Callable<Integer> {
             description = "Show a progress bar. Default: ${DEFAULT-VALUE}.")
     boolean progress;
 
-    @Option(names = "--checkpoint-every", paramLabel = "N", defaultValue = "0",
+    @Option(names = "--checkpoint-every", paramLabel = "N|epoch", defaultValue = "epoch",
+            converter = CheckpointEveryConverter.class,
             description = "Save a checkpoint (parameters, optimizer state, step, guard and noise state, config) every N "
-                    + "steps and at the end; 0 = never. Default: ${DEFAULT-VALUE}.")
+                    + "steps, or after every epoch (epoch), and at the end and on an interrupt, so --resume can "
+                    + "continue the run; 0 = never. Default: ${DEFAULT-VALUE}.")
     long checkpointEvery;
 
     @Option(names = "--checkpoint-dir", paramLabel = "URI",
@@ -135,6 +139,10 @@ public final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (resume != null) {
             return resumed();
+        }
+        if (checkpointEvery == 0 && checkpointDir != null) {
+            throw new UsageException("--checkpoint-dir " + checkpointDir + " is given but --checkpoint-every 0 turns "
+                    + "checkpoints off; drop one of them");
         }
         return run(new TrainRun(runSpec(), TrainRun.faults(injectFailures), null));
     }
@@ -187,10 +195,26 @@ public final class TrainCommand implements Callable<Integer> {
         if (!Runner.needsSpark(s)) {
             run.check(cache); // IDX data: data, batch and model errors come before Spark starts
         }
-        try (Runner runner = Runner.start(s.master(), "lockstep train", cache)) {
-            TrainRun.Result result = run.run(runner, new TrainRun.Output(console, progress, true), TrainListener.NONE);
-            return report(result);
+        try (Interrupts interrupts = Interrupts.install(spec.commandLine().getErr());
+             Runner runner = Runner.start(s.master(), "lockstep train", cache)) {
+            TrainRun.Result result = run.run(runner, new TrainRun.Output(console, progress, true), TrainListener.NONE,
+                    interrupts.stopRequest());
+            return result.result().outcome() == TrainResult.Outcome.INTERRUPTED
+                    ? interrupted(result, interrupts.exitCode().orElse(Interrupts.EXIT_SIGINT)) : report(result);
         }
+    }
+
+    /**
+     * "interrupted after step N; resume with: bin/lockstep train --resume DIR" (N = steps done, as in run.json);
+     * the launcher name is the one bin/lockstep exports, else "lockstep".
+     */
+    private int interrupted(TrainRun.Result run, int exitCode) {
+        String launcher = System.getenv().getOrDefault("LOCKSTEP_LAUNCHER", "lockstep");
+        spec.commandLine().getErr().println("interrupted after step " + run.result().steps() + (run.checkpointed()
+                ? "; resume with: " + launcher + " train --resume " + run.dir()
+                : "; checkpoints are off (--checkpoint-every 0), so it cannot be resumed; the model is in "
+                        + run.dir().resolve(RunRecorder.MODEL)));
+        return exitCode;
     }
 
     /**
@@ -226,6 +250,26 @@ public final class TrainCommand implements Callable<Integer> {
     private Path outDir() {
         return resume != null ? resume : out != null ? out
                 : Path.of("runs", "run-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+    }
+
+    /** Parses {@code --checkpoint-every N|epoch} ({@code epoch}: {@link OutputSpec#EACH_EPOCH}). */
+    static final class CheckpointEveryConverter implements picocli.CommandLine.ITypeConverter<Long> {
+        @Override
+        public Long convert(String value) {
+            if (value.equals("epoch")) {
+                return OutputSpec.EACH_EPOCH;
+            }
+            try {
+                long n = Long.parseLong(value);
+                if (n >= 0) {
+                    return n;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            throw new picocli.CommandLine.TypeConversionException("expected a number of steps >= 0 (0 = never) or "
+                    + "'epoch', got '" + value + "'");
+        }
     }
 
     /** Parses {@code --data-placement}. */

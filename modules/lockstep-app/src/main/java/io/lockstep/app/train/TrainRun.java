@@ -5,11 +5,13 @@ import io.lockstep.config.ConfigException;
 import io.lockstep.config.TrainConfig;
 import io.lockstep.data.BatchPlan;
 import io.lockstep.model.ModelAdapter;
+import io.lockstep.run.OutputSpec;
 import io.lockstep.run.RunSpec;
 import io.lockstep.run.SpecDiff;
 import io.lockstep.run.SpecJson;
 import io.lockstep.spark.Checkpointing;
 import io.lockstep.spark.FaultInjection;
+import io.lockstep.spark.StopRequest;
 import io.lockstep.spark.TrainListener;
 import io.lockstep.spark.TrainResult;
 import io.lockstep.spark.run.InputCache;
@@ -50,8 +52,11 @@ public final class TrainRun {
     /** Where a run's console output goes and what it writes besides run.json and metrics.jsonl. */
     public record Output(PrintStream console, boolean progress, boolean saveModels) {}
 
-    /** A finished run: the trainer's result, the resolved configuration and the training wall time. */
-    public record Result(TrainResult result, TrainConfig config, double seconds, Path dir) {}
+    /**
+     * A finished run: the trainer's result, the resolved configuration, the training wall time, and whether
+     * it checkpointed (then an interrupted run can be resumed).
+     */
+    public record Result(TrainResult result, TrainConfig config, double seconds, Path dir, boolean checkpointed) {}
 
     public RunSpec spec() {
         return spec;
@@ -96,6 +101,15 @@ public final class TrainRun {
      * A halt on divergence is a result ({@link TrainResult.Outcome#DIVERGED}), not an exception.
      */
     public Result run(Runner runner, Output output, TrainListener extra) throws IOException {
+        return run(runner, output, extra, new StopRequest());
+    }
+
+    /**
+     * {@link #run(Runner, Output, TrainListener)} that stops after the step during which {@code stop} is
+     * requested: model, checkpoint (when checkpointing) and run.json are written, the outcome is
+     * {@link TrainResult.Outcome#INTERRUPTED}.
+     */
+    Result run(Runner runner, Output output, TrainListener extra, StopRequest stop) throws IOException {
         Runner.Resolved resolved = check(runner);
         InputCache.Inputs in = runner.inputs(resolved);
         Path outDir = Path.of(spec.output().dir());
@@ -111,12 +125,12 @@ public final class TrainRun {
             if (bar != null) {
                 listeners.add(bar);
             }
-            TrainResult result = runner.train(resolved, in, new Listeners(listeners), checkpointing, faults);
+            TrainResult result = runner.train(resolved, in, new Listeners(listeners), checkpointing, faults, stop);
             saveModels(output, resolved.model(), result, recorder);
             double seconds = (System.nanoTime() - start) / 1e9;
             run.put("result", RunInfo.result(result, seconds, output.saveModels()));
             recorder.writeRunJson(run);
-            return new Result(result, resolved.config(), seconds, outDir);
+            return new Result(result, resolved.config(), seconds, outDir, checkpointing.store() != null);
         }
     }
 
@@ -139,21 +153,31 @@ public final class TrainRun {
         }
     }
 
+    /**
+     * Checkpoints as the spec says (every N steps, each epoch, or never with 0), resuming from the newest
+     * checkpoint of a resumed run.
+     */
     private Checkpointing checkpointing(Runner runner, RunSpec resolved, Path outDir, Map<String, Object> run)
             throws IOException {
-        if (spec.output().checkpointEvery() == 0 && spec.output().checkpointDir() == null && resume == null) {
+        long every = spec.output().checkpointEvery();
+        if (every == 0 && resume == null) {
             return Checkpointing.none();
         }
         String uri = Runner.checkpointUri(resolved);
-        run.put("checkpoint_dir", uri);
         TrainingCheckpoint from = null;
         if (resume != null) {
             from = runner.latestCheckpoint(uri).orElseThrow(() -> new UsageException("--resume " + outDir
-                    + ": no complete checkpoint in " + uri + " (was the run started with --checkpoint-every?)"));
+                    + ": no complete checkpoint in " + uri + " (the run was started with --checkpoint-every 0, or "
+                    + "stopped before its first checkpoint)"));
             run.put("resumed_from_step", from.nextStep());
         }
-        return runner.checkpointing(uri, spec.output().checkpointEvery(), from,
-                Map.of("run", String.valueOf(outDir), "spec", SpecJson.write(resolved)));
+        Map<String, String> metadata = Map.of("run", String.valueOf(outDir), "spec", SpecJson.write(resolved));
+        if (every == 0) {
+            return new Checkpointing(null, 0, from, metadata);
+        }
+        run.put("checkpoint_dir", uri);
+        return runner.checkpointing(uri, every == OutputSpec.EACH_EPOCH ? Checkpointing.EACH_EPOCH : every, from,
+                metadata);
     }
 
     /** Parses {@code --inject-task-failures STEP:PARTITION[,...]}; null or blank: none. */

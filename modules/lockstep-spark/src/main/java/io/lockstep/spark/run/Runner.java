@@ -11,6 +11,7 @@ import io.lockstep.spark.EvalSets;
 import io.lockstep.spark.FaultInjection;
 import io.lockstep.spark.HadoopCheckpointStore;
 import io.lockstep.spark.SparkDefaults;
+import io.lockstep.spark.StopRequest;
 import io.lockstep.spark.SyncTrainer;
 import io.lockstep.spark.TrainListener;
 import io.lockstep.spark.TrainResult;
@@ -137,14 +138,17 @@ public final class Runner implements AutoCloseable {
         return cache.inputs(run.spec(), sc, run.config().workers(), run.spec().data().placement());
     }
 
-    /** Trains a resolved run on its placed data; a halt on divergence is a result, not an exception. */
+    /**
+     * Trains a resolved run on its placed data; a halt on divergence is a result, not an exception, and so is
+     * a stop on {@code stop} ({@link TrainResult.Outcome#INTERRUPTED}, after the step during which it was made).
+     */
     public TrainResult train(Resolved run, InputCache.Inputs in, TrainListener listener, Checkpointing checkpointing,
-                             FaultInjection faults) {
+                             FaultInjection faults, StopRequest stop) {
         EvalSets evalSets = EvalSets.none()
                 .with(EvalSets.TRAIN, run.spec().output().evalTrain() ? in.train() : null)
                 .with(EvalSets.VALIDATION, in.validation())
                 .with(EvalSets.TEST, in.test());
-        return new SyncTrainer(sc, run.model(), run.config()).withFaultInjection(faults)
+        return new SyncTrainer(sc, run.model(), run.config()).withFaultInjection(faults).withStopRequest(stop)
                 .fit(in.train(), evalSets, listener, checkpointing);
     }
 
@@ -155,9 +159,9 @@ public final class Runner implements AutoCloseable {
     public Result run(RunSpec spec, TrainListener listener) throws IOException {
         Resolved run = resolve(spec);
         long every = spec.output().checkpointEvery();
-        Checkpointing checkpointing = every == 0 ? Checkpointing.none()
-                : checkpointing(checkpointUri(spec), every, null, Map.of());
-        return new Result(run, train(run, inputs(run), listener, checkpointing, FaultInjection.none()));
+        Checkpointing checkpointing = every == 0 ? Checkpointing.none() : checkpointing(checkpointUri(spec),
+                every == io.lockstep.run.OutputSpec.EACH_EPOCH ? Checkpointing.EACH_EPOCH : every, null, Map.of());
+        return new Result(run, train(run, inputs(run), listener, checkpointing, FaultInjection.none(), new StopRequest()));
     }
 
     /**
@@ -180,7 +184,10 @@ public final class Runner implements AutoCloseable {
         return new HadoopCheckpointStore(uri, sc.hadoopConfiguration()).latest();
     }
 
-    /** Checkpointing to {@code uri} every {@code every} steps, resuming from {@code from} (null: from scratch). */
+    /**
+     * Checkpointing to {@code uri} every {@code every} steps ({@link Checkpointing#EACH_EPOCH}: after every
+     * epoch), resuming from {@code from} (null: from scratch).
+     */
     public Checkpointing checkpointing(String uri, long every, TrainingCheckpoint from, Map<String, String> metadata) {
         return new Checkpointing(new HadoopCheckpointStore(uri, sc.hadoopConfiguration()), every, from, metadata);
     }
