@@ -108,7 +108,7 @@ public final class StepsSource {
     /** No target: rank by the given B_crit or the first recorded B_simple, or say why neither is there. */
     private static Choice withoutTarget(List<MeasuredRun> runs, OptionalDouble bCrit) {
         String noTarget = "no run reached a target and no steps to target were given";
-        NoiseScale noise = bCrit.isPresent() ? new NoiseScale(bCrit.getAsDouble(), "B_crit given")
+        NoiseScale noise = bCrit.isPresent() ? new NoiseScale(bCrit.getAsDouble(), "the B_crit given (--b-crit)")
                 : runs.stream().filter(r -> r.bSimple() > 0).findFirst().map(StepsSource::noiseOf).orElse(null);
         if (noise == null) {
             String why = runs.stream().anyMatch(r -> r.bSimpleTail().count() > 0)
@@ -118,18 +118,17 @@ public final class StepsSource {
                     + " throughput only, which takes every example as equally useful and so favours batches above the"
                     + " critical batch (give --target-steps S, or --b-crit X)");
         }
-        return new Choice(null, noise, String.format(Locale.ROOT, "%s: ranking by time to a fixed target, whose"
-                + " steps S(B) = S_min*(1 + B_noise/B) and examples E(B) = E_min*(1 + B/B_noise) with B_noise = %.0f"
-                + " (%s);\n  S_min is unknown but common to every point, so wall time and cost are compared relative"
-                + " to the best point; batches far above B_noise barely save steps and multiply the examples",
-                noTarget, noise.bNoise(), noise.source()));
+        return new Choice(null, noise, String.format(Locale.ROOT, "%s: B_noise = %.0f, %s;\n  ranking by time to a"
+                + " fixed target up to its unknown S_min, with S = S_min*(1 + B_noise/B) and E = E_min*(1 + B/B_noise):"
+                + " far above B_noise a batch barely saves steps and multiplies the examples", noTarget,
+                noise.bNoise(), noise.source()));
     }
 
     /** The noise scale of a run's B_simple, with the window it was averaged over. */
     private static NoiseScale noiseOf(MeasuredRun run) {
         MeasuredRun.NoiseTail t = run.bSimpleTail();
-        return new NoiseScale(t.mean(), String.format(Locale.ROOT, "B_simple of %s: mean of its %d values over steps"
-                + " %d-%d, range %.0f-%.0f", run.name(), t.count(), t.firstStep(), t.lastStep(), t.min(),
+        return new NoiseScale(t.mean(), String.format(Locale.ROOT, "the B_simple of %s (mean of its %d values over"
+                + " steps %d-%d, range %.0f-%.0f)", run.name(), t.count(), t.firstStep(), t.lastStep(), t.min(),
                 t.max()));
     }
 

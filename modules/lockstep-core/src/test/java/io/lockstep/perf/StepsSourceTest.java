@@ -88,8 +88,8 @@ class StepsSourceTest {
         // Synthetic b_simple is 100 + step: the last 20% of 300 steps are 240..299, mean 369.5
         assertEquals(369.5, c.noise().bNoise(), 1e-9);
         assertTrue(c.explanation().contains("B_noise = 370"), c.explanation());
-        assertTrue(c.noise().source().contains("B_simple of " + run.name() + ": mean of its 60 values over steps"
-                + " 240-299, range 340-399"), c.noise().source());
+        assertTrue(c.noise().source().contains("the B_simple of " + run.name() + " (mean of its 60 values over"
+                + " steps 240-299, range 340-399)"), c.noise().source());
     }
 
     @Test
