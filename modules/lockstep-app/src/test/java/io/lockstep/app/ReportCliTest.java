@@ -34,6 +34,31 @@ class ReportCliTest {
     }
 
     @Test
+    void configTableOfARealRunShowsTheResolvedStepsAndReferenceBatch() throws IOException {
+        Path run = tmp.resolve("real");
+        CliRunner train = CliRunner.run("train", "--no-progress", "--master", "local[2]", "--workers", "2",
+                "--global-batch", "1024", "--epochs", "1", "--out", run.toString(),
+                "--train-images", TrainCliErrorsTest.subset("train-images-idx3-ubyte.gz").toString(),
+                "--train-labels", TrainCliErrorsTest.subset("train-labels-idx1-ubyte.gz").toString(),
+                "--test-images", TrainCliErrorsTest.subset("t10k-images-idx3-ubyte.gz").toString(),
+                "--test-labels", TrainCliErrorsTest.subset("t10k-labels-idx1-ubyte.gz").toString());
+        assertEquals(0, train.exitCode(), train.err());
+        long steps;
+        try (Stream<String> lines = Files.lines(run.resolve("metrics.jsonl"))) {
+            steps = lines.filter(l -> l.contains("\"type\":\"step\"")).count();
+        }
+        assertTrue(steps > 0);
+        CliRunner r = CliRunner.run("report", run.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        String html = Files.readString(run.resolve("report.html"));
+        for (String row : new String[] {"<td>steps</td><td>" + steps + " (from the epochs; config 0)</td>",
+            "<td>referenceBatch</td><td>1024 (the global batch; config 0)</td>"}) {
+            assertTrue(html.contains(row), "expected " + row + " in the config table");
+        }
+        assertFalse(html.contains("<td>steps</td><td>0</td>"), "the unresolved 0 is not shown");
+    }
+
+    @Test
     void sweepDirectoryAndOutOption() throws IOException {
         Path sweep = ReportFixtures.sweep(Files.createDirectories(tmp.resolve("sweep")));
         Path out = tmp.resolve("elsewhere/sweep.html");

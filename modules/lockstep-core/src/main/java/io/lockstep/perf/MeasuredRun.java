@@ -1,5 +1,6 @@
 package io.lockstep.perf;
 
+import java.util.DoubleSummaryStatistics;
 import java.util.List;
 import java.util.OptionalLong;
 
@@ -59,12 +60,34 @@ public record MeasuredRun(String name, int globalBatch, int workers, long params
      * micro-batches).
      */
     public double bSimple() {
+        return bSimpleTail().mean();
+    }
+
+    /** The B_simple values {@link #bSimple()} averages, summarised (count 0 and NaN statistics when there are none). */
+    public NoiseTail bSimpleTail() {
         long end = stepsToTarget.orElse(Long.MAX_VALUE);
         List<StepSample> upTo = steps.stream().filter(s -> s.step() < end).toList();
         int from = (int) Math.floor(upTo.size() * (1 - B_SIMPLE_TAIL));
-        return upTo.subList(Math.min(from, Math.max(0, upTo.size() - 1)), upTo.size()).stream()
-                .mapToDouble(StepSample::bSimple).filter(Double::isFinite).average().orElse(Double.NaN);
+        List<StepSample> tail = upTo.subList(Math.min(from, Math.max(0, upTo.size() - 1)), upTo.size());
+        DoubleSummaryStatistics b = tail.stream().mapToDouble(StepSample::bSimple).filter(Double::isFinite)
+                .summaryStatistics();
+        boolean none = b.getCount() == 0;
+        return new NoiseTail(none ? Double.NaN : b.getAverage(), none ? Double.NaN : b.getMin(),
+                none ? Double.NaN : b.getMax(), (int) b.getCount(), tail.isEmpty() ? -1 : tail.get(0).step(),
+                tail.isEmpty() ? -1 : tail.get(tail.size() - 1).step());
     }
+
+    /**
+     * The last steps' B_simple values, summarised.
+     *
+     * @param mean      their mean (NaN when there are none)
+     * @param min       the smallest
+     * @param max       the largest
+     * @param count     how many steps had a defined B_simple
+     * @param firstStep the first step of the window
+     * @param lastStep  the last step of the window
+     */
+    public record NoiseTail(double mean, double min, double max, int count, long firstStep, long lastStep) {}
 
     static int ceilDiv(int a, int b) {
         return (a + b - 1) / b;

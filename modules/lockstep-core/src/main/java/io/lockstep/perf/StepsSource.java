@@ -15,7 +15,10 @@ import java.util.OptionalLong;
  *   <li>one such run: the curve through it, with B_crit given or else B_crit ≈ B_simple (McCandlish et al.:
  *       the simple noise scale approximates the critical batch, to an order of magnitude) from that run, or
  *       failing that from the first run that recorded one;</li>
- *   <li>otherwise no steps model: only step time and throughput can be predicted.</li>
+ *   <li>no run reached a target: no steps model, but a {@link NoiseScale} when B_crit is given or a run recorded
+ *       B_simple (the first such run), so that grid points are ranked by time to a fixed target up to its unknown
+ *       S_min;</li>
+ *   <li>otherwise neither: only step time and throughput can be predicted.</li>
  * </ol>
  */
 public final class StepsSource {
@@ -26,9 +29,15 @@ public final class StepsSource {
      * The steps model, or none, and why.
      *
      * @param model       the chosen model, null when steps to target cannot be predicted
-     * @param explanation one sentence for the user
+     * @param noise       without a model, the noise scale to rank by (null when there is none, and with a model)
+     * @param explanation one or two sentences for the user
      */
-    public record Choice(StepsModel model, String explanation) {}
+    public record Choice(StepsModel model, NoiseScale noise, String explanation) {
+        /** A choice with a steps model, or with neither a model nor a noise scale. */
+        public Choice(StepsModel model, String explanation) {
+            this(model, null, explanation);
+        }
+    }
 
     /**
      * @param runs        the measured runs (first = reference run)
@@ -50,8 +59,7 @@ public final class StepsSource {
         }
         List<MeasuredRun> reached = reached(runs, targetSteps);
         if (reached.isEmpty()) {
-            return new Choice(null, "no run reached a target and no steps to target were given: predicting step time"
-                    + " and throughput only (give --target-steps S, or --b-crit X --s-min Y)");
+            return withoutTarget(runs, bCrit);
         }
         if (bCrit.isEmpty() && reached.stream().mapToInt(MeasuredRun::globalBatch).distinct().count() >= 2) {
             try {
@@ -85,8 +93,8 @@ public final class StepsSource {
                     basis + ", B_crit given");
             return new Choice(m, prefix + describe(m));
         }
-        MeasuredRun withNoise = Double.isFinite(run.bSimple()) ? run
-                : runs.stream().filter(r -> Double.isFinite(r.bSimple())).findFirst().orElse(null);
+        MeasuredRun withNoise = run.bSimple() > 0 ? run
+                : runs.stream().filter(r -> r.bSimple() > 0).findFirst().orElse(null);
         if (withNoise == null) {
             return new Choice(null, prefix + basis + ", but B_crit is unknown (no run recorded b_simple: that needs P >= 2"
                     + " or --micro-batch): predicting step time and throughput only (give --b-crit X)");
@@ -95,6 +103,33 @@ public final class StepsSource {
                 String.format(Locale.ROOT, "%s, B_crit ~ B_simple = %.0f of %s (McCandlish: same order of magnitude)",
                         basis, withNoise.bSimple(), withNoise.name()));
         return new Choice(m, prefix + describe(m));
+    }
+
+    /** No target: rank by the given B_crit or the first recorded B_simple, or say why neither is there. */
+    private static Choice withoutTarget(List<MeasuredRun> runs, OptionalDouble bCrit) {
+        String noTarget = "no run reached a target and no steps to target were given";
+        NoiseScale noise = bCrit.isPresent() ? new NoiseScale(bCrit.getAsDouble(), "the B_crit given (--b-crit)")
+                : runs.stream().filter(r -> r.bSimple() > 0).findFirst().map(StepsSource::noiseOf).orElse(null);
+        if (noise == null) {
+            String why = runs.stream().anyMatch(r -> r.bSimpleTail().count() > 0)
+                    ? "the runs' B_simple is not positive near their end" : "no run recorded b_simple (that needs P >= 2"
+                    + " or --micro-batch)";
+            return new Choice(null, noTarget + ", and " + why + ": B_simple is not used; predicting step time and"
+                    + " throughput only, which takes every example as equally useful and so favours batches above the"
+                    + " critical batch (give --target-steps S, or --b-crit X)");
+        }
+        return new Choice(null, noise, String.format(Locale.ROOT, "%s: B_noise = %.0f, %s;\n  ranking by time to a"
+                + " fixed target up to its unknown S_min, with S = S_min*(1 + B_noise/B) and E = E_min*(1 + B/B_noise):"
+                + " far above B_noise a batch barely saves steps and multiplies the examples", noTarget,
+                noise.bNoise(), noise.source()));
+    }
+
+    /** The noise scale of a run's B_simple, with the window it was averaged over. */
+    private static NoiseScale noiseOf(MeasuredRun run) {
+        MeasuredRun.NoiseTail t = run.bSimpleTail();
+        return new NoiseScale(t.mean(), String.format(Locale.ROOT, "the B_simple of %s (mean of its %d values over"
+                + " steps %d-%d, range %.0f-%.0f)", run.name(), t.count(), t.firstStep(), t.lastStep(), t.min(),
+                t.max()));
     }
 
     private static String describe(StepsModel m) {

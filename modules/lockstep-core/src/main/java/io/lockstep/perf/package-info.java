@@ -7,7 +7,8 @@
  *       {@link io.lockstep.perf.RunSummary} takes the medians of its steady-state steps;</li>
  *   <li>{@link io.lockstep.perf.StepTimeModel}: T(B, P) = c·⌈B/P⌉ + o + k·params·P + u·params;</li>
  *   <li>{@link io.lockstep.perf.StepsModel}: S(B) = S_min(1 + B_crit/B) (McCandlish et al. 2018), chosen
- *       from the inputs by {@link io.lockstep.perf.StepsSource};</li>
+ *       from the inputs by {@link io.lockstep.perf.StepsSource}, or, when no run reached a target, a
+ *       {@link io.lockstep.perf.NoiseScale} (a run's B_simple) that ranks the grid up to the unknown S_min;</li>
  *   <li>{@link io.lockstep.perf.ScalingAdvice} predicts a (P, B) grid and marks the fastest and the cheapest
  *       point; {@link io.lockstep.perf.PredictionCheck} compares predictions with measured runs.</li>
  * </ul>

@@ -83,6 +83,68 @@ class ScalingAdviceTest {
         assertEquals(cheapest, a.cheapest().executorMillisPerExample());
     }
 
+    /** The true step time of TIME, written out. */
+    private static double t(int b, int p) {
+        return 0.05 * Math.ceil((double) b / p) + 20 + 2e-5 * 250_000 * p + 1e-6 * 250_000;
+    }
+
+    @Test
+    void withNoiseScaleRanksByTimeToAFixedTargetUpToSMin() {
+        double bNoise = 1000;
+        ScalingAdvice a = ScalingAdvice.of(TIME, null, new NoiseScale(bNoise, "test"), P, B);
+        assertFalse(a.toTarget());
+        Prediction p41 = a.predictions().stream().filter(p -> p.workers() == 4 && p.globalBatch() == 1024)
+                .findFirst().orElseThrow();
+        assertEquals(t(1024, 4) * (1 + bNoise / 1024), a.wallMillisPerSMin(p41), 1e-9);
+        assertEquals(4 * t(1024, 4) * (1 + bNoise / 1024), a.executorMillisPerSMin(p41), 1e-9);
+        int[] fastest = null;
+        int[] cheapest = null;
+        double bestWall = Double.MAX_VALUE;
+        double bestCost = Double.MAX_VALUE;
+        for (int p : P) {
+            for (int b : B) {
+                double wall = b >= p ? t(b, p) * (1 + bNoise / b) : Double.MAX_VALUE;
+                if (wall < bestWall) {
+                    bestWall = wall;
+                    fastest = new int[] {p, b};
+                }
+                if (b >= p && p * wall < bestCost) {
+                    bestCost = p * wall;
+                    cheapest = new int[] {p, b};
+                }
+            }
+        }
+        assertEquals(fastest[0], a.fastest().workers());
+        assertEquals(fastest[1], a.fastest().globalBatch());
+        assertEquals(cheapest[0], a.cheapest().workers());
+        assertEquals(cheapest[1], a.cheapest().globalBatch());
+        assertEquals(16384, ScalingAdvice.of(TIME, null, P, B).fastest().globalBatch(),
+                "ranked by throughput, the same grid favours the largest batch");
+        assertTrue(a.fastest().globalBatch() < 16384);
+    }
+
+    @Test
+    void noiseScaleOptimumIsTheGoodputOptimum() {
+        double bNoise = 1000;
+        int[] fine = new int[256];
+        for (int i = 0; i < fine.length; i++) {
+            fine[i] = 64 * (i + 1);
+        }
+        ScalingAdvice a = ScalingAdvice.of(TIME, null, new NoiseScale(bNoise, "test"), new int[] {4}, fine);
+        // T = t0 + (c/P)*B: T*(1 + B_noise/B) is least at B = sqrt(t0*P*B_noise/c)
+        double t0 = 20 + 2e-5 * 250_000 * 4 + 1e-6 * 250_000;
+        double optimum = Math.sqrt(t0 * 4 * bNoise / 0.05);
+        assertEquals(optimum, a.fastest().globalBatch(), 64);
+    }
+
+    @Test
+    void aStepsModelOutranksTheNoiseScale() {
+        ScalingAdvice a = ScalingAdvice.of(TIME, STEPS, new NoiseScale(10, "ignored"), P, B);
+        assertTrue(a.toTarget());
+        assertEquals(null, a.noise());
+        assertEquals(ScalingAdvice.of(TIME, STEPS, P, B).fastest(), a.fastest());
+    }
+
     @Test
     void rejectsEmptyOrNonPositiveGrids() {
         assertThrows(IllegalArgumentException.class, () -> ScalingAdvice.of(TIME, null, new int[0], B));

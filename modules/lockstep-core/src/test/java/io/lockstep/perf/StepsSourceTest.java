@@ -79,15 +79,40 @@ class StepsSourceTest {
     }
 
     @Test
+    void withoutTargetTheRunsBSimpleIsTheNoiseScale() {
+        MeasuredRun run = TIME.run(512, 2);
+        StepsSource.Choice c = resolve(List.of(Synthetic.withoutNoise(TIME.run(512, 1)), run), OptionalLong.empty(),
+                OptionalDouble.empty(), OptionalDouble.empty());
+        assertNull(c.model());
+        assertNotNull(c.noise());
+        // Synthetic b_simple is 100 + step: the last 20% of 300 steps are 240..299, mean 369.5
+        assertEquals(369.5, c.noise().bNoise(), 1e-9);
+        assertTrue(c.explanation().contains("B_noise = 370"), c.explanation());
+        assertTrue(c.noise().source().contains("the B_simple of " + run.name() + " (mean of its 60 values over"
+                + " steps 240-299, range 340-399)"), c.noise().source());
+    }
+
+    @Test
+    void withoutTargetAGivenBCritIsTheNoiseScale() {
+        StepsSource.Choice c = resolve(List.of(TIME.run(512, 2)), OptionalLong.empty(), OptionalDouble.empty(),
+                OptionalDouble.of(2500));
+        assertNull(c.model());
+        assertEquals(2500, c.noise().bNoise());
+        assertTrue(c.explanation().contains("B_crit given"), c.explanation());
+    }
+
+    @Test
     void withoutTargetOrWithoutBCritThereIsNoStepsModel() {
-        StepsSource.Choice none = resolve(List.of(TIME.run(512, 1)), OptionalLong.empty(), OptionalDouble.empty(),
+        MeasuredRun noNoise = Synthetic.withoutNoise(TIME.run(512, 1));
+        StepsSource.Choice none = resolve(List.of(noNoise), OptionalLong.empty(), OptionalDouble.empty(),
                 OptionalDouble.empty());
         assertNull(none.model());
+        assertNull(none.noise());
         assertTrue(none.explanation().contains("step time and throughput only"), none.explanation());
-        MeasuredRun noNoise = new MeasuredRun("quiet", 512, 1, 1000, "local", TIME.run(512, 1).steps().stream()
-                .map(s -> new StepSample(s.step(), s.stepMillis(), s.timings(), Double.NaN)).toList(), OptionalLong.of(300));
-        StepsSource.Choice noBCrit = resolve(List.of(noNoise), OptionalLong.empty(), OptionalDouble.empty(),
-                OptionalDouble.empty());
+        assertTrue(none.explanation().contains("no run recorded b_simple"), none.explanation());
+        assertTrue(none.explanation().contains("B_simple is not used"), none.explanation());
+        StepsSource.Choice noBCrit = resolve(List.of(noNoise.withStepsToTarget(300)), OptionalLong.empty(),
+                OptionalDouble.empty(), OptionalDouble.empty());
         assertNull(noBCrit.model());
         assertTrue(noBCrit.explanation().contains("B_crit is unknown"), noBCrit.explanation());
     }

@@ -37,6 +37,13 @@ record Synthetic(double c, double o, double k, double u, long params, double a) 
         return new MeasuredRun("b" + b + "-p" + p, b, p, params, "local[" + p + "]", steps, OptionalLong.empty());
     }
 
+    /** The same run with no B_simple at any step (as with P = 1 and no micro-batches). */
+    static MeasuredRun withoutNoise(MeasuredRun r) {
+        return new MeasuredRun(r.name(), r.globalBatch(), r.workers(), r.params(), r.master(), r.steps().stream()
+                .map(s -> new StepSample(s.step(), s.stepMillis(), s.timings(), Double.NaN)).toList(),
+                r.stepsToTarget());
+    }
+
     private static double jitter(double noise, Random rng) {
         return noise == 0 ? 1 : Math.max(0.1, 1 + noise * rng.nextGaussian());
     }

@@ -86,10 +86,13 @@ record AdviceReport(List<RunSummary> fitted, StepTimeModel time, StepsSource.Cho
         s.put("b_crit", steps.model() == null ? null : steps.model().bCrit());
         s.put("explanation", steps.explanation());
         m.put("steps_model", s);
-        m.put("predictions", advice.predictions().stream().map(AdviceReport::prediction).toList());
+        m.put("noise_scale", advice.noise() == null ? null
+                : Map.of("b_noise", advice.noise().bNoise(), "source", advice.noise().source()));
+        m.put("predictions", advice.predictions().stream().map(this::prediction).toList());
         m.put("fastest", point(advice.fastest()));
         m.put("cheapest", point(advice.cheapest()));
-        m.put("ranked_by", advice.toTarget() ? "time to target" : "throughput (no steps model)");
+        m.put("ranked_by", advice.toTarget() ? "time to target" : advice.noise() != null
+                ? "time to a fixed target relative to S_min (noise scale)" : "throughput (no steps model, no noise scale)");
         m.put("validation", checks.stream().map(AdviceReport::check).toList());
         double mean = PredictionCheck.meanAbsoluteError(checks);
         m.put("validation_mean_abs_error_held_out", Double.isFinite(mean) ? mean : null);
@@ -118,7 +121,7 @@ record AdviceReport(List<RunSummary> fitted, StepTimeModel time, StepsSource.Cho
         return m;
     }
 
-    private static Map<String, Object> prediction(Prediction p) {
+    private Map<String, Object> prediction(Prediction p) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("workers", p.workers());
         m.put("global_batch", p.globalBatch());
@@ -133,6 +136,11 @@ record AdviceReport(List<RunSummary> fitted, StepTimeModel time, StepsSource.Cho
         m.put("examples_to_target", finiteOrNull(p.examples()));
         m.put("wall_seconds_to_target", finiteOrNull(p.wallSeconds()));
         m.put("executor_seconds_to_target", finiteOrNull(p.executorSeconds()));
+        if (advice.noise() != null) {
+            m.put("steps_over_s_min", advice.noise().stepsFactor(p.globalBatch()));
+            m.put("examples_over_e_min", advice.noise().examplesFactor(p.globalBatch()));
+            m.put("wall_ms_per_s_min_step", advice.wallMillisPerSMin(p));
+        }
         return m;
     }
 

@@ -14,9 +14,12 @@ final class AdviceTable {
     static String of(ScalingAdvice advice) {
         StringBuilder sb = new StringBuilder("\n");
         boolean target = advice.toTarget();
+        boolean noise = advice.noise() != null;
         sb.append(String.format(Locale.ROOT, "%4s %7s %9s %11s %6s", "P", "B", "step ms", "examples/s", "eff."));
         if (target) {
             sb.append(String.format(Locale.ROOT, " %8s %11s %10s %12s", "steps", "examples", "wall", "executor-s"));
+        } else if (noise) {
+            sb.append(String.format(Locale.ROOT, " %8s %8s %9s %9s", "S/S_min", "E/E_min", "rel.wall", "rel.cost"));
         }
         sb.append('\n');
         for (Prediction p : advice.predictions()) {
@@ -25,15 +28,32 @@ final class AdviceTable {
             if (target) {
                 sb.append(String.format(Locale.ROOT, " %8.0f %11.3g %10s %12.0f", p.steps(), p.examples(),
                         duration(p.wallSeconds()), p.executorSeconds()));
+            } else if (noise) {
+                sb.append(String.format(Locale.ROOT, " %8.2f %8.2f %9.2f %9.2f",
+                        advice.noise().stepsFactor(p.globalBatch()), advice.noise().examplesFactor(p.globalBatch()),
+                        advice.wallMillisPerSMin(p) / advice.wallMillisPerSMin(advice.fastest()),
+                        advice.executorMillisPerSMin(p) / advice.executorMillisPerSMin(advice.cheapest())));
             }
             sb.append(marks(advice, p)).append('\n');
         }
-        sb.append(String.format(Locale.ROOT, "fastest: P=%d B=%d; cheapest: P=%d B=%d (%s)%n", advice.fastest().workers(),
-                advice.fastest().globalBatch(), advice.cheapest().workers(), advice.cheapest().globalBatch(),
-                target ? "least wall time / fewest executor-seconds to the target"
-                        : "highest examples/s / fewest executor-ms per example; without steps to target this"
-                        + " assumes every example is equally useful, which larger batches break above B_crit"));
+        sb.append(noise ? recommendation(advice) : String.format(Locale.ROOT, "fastest: P=%d B=%d; cheapest: P=%d B=%d"
+                + " (%s)%n", advice.fastest().workers(), advice.fastest().globalBatch(), advice.cheapest().workers(),
+                advice.cheapest().globalBatch(), target ? "least wall time / fewest executor-seconds to the target"
+                        : "highest examples/s / fewest executor-ms per example; without steps to target or a noise"
+                        + " scale this assumes every example is equally useful, which larger batches break above"
+                        + " B_crit"));
         return sb.toString();
+    }
+
+    /** The fastest and cheapest points when ranked by the noise scale, with the examples each needs. */
+    private static String recommendation(ScalingAdvice a) {
+        double bNoise = a.noise().bNoise();
+        return String.format(Locale.ROOT, "fastest: P=%d B=%d (%.2fx the minimal examples); cheapest: P=%d B=%d"
+                + " (%.2fx) (least wall time T*(1 + B_noise/B) / fewest executor-seconds to a fixed target,"
+                + " B_noise = %.0f)%n",
+                a.fastest().workers(), a.fastest().globalBatch(), a.noise().examplesFactor(a.fastest().globalBatch()),
+                a.cheapest().workers(), a.cheapest().globalBatch(),
+                a.noise().examplesFactor(a.cheapest().globalBatch()), bNoise);
     }
 
     static String of(List<PredictionCheck> checks, String statistic) {

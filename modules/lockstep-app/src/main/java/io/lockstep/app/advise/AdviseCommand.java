@@ -85,7 +85,7 @@ public final class AdviseCommand implements Callable<Integer> {
         List<RunSummary> fitted = runs.stream().map(r -> RunSummary.of(r, quantile)).toList();
         StepTimeModel time = StepTimeModel.fit(fitted);
         StepsSource.Choice steps = StepsSource.resolve(runs, optional(targetSteps), optional(sMin), optional(bCrit));
-        ScalingAdvice advice = ScalingAdvice.of(time, steps.model(), workers, batches);
+        ScalingAdvice advice = ScalingAdvice.of(time, steps.model(), steps.noise(), workers, batches);
         List<PredictionCheck> checks = PredictionCheck.against(time, steps.model(), fitted,
                 read(validate).stream().map(r -> RunSummary.of(r, quantile)).toList());
         AdviceReport report = new AdviceReport(fitted, time, steps, advice, checks);

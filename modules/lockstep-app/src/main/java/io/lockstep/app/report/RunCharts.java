@@ -71,7 +71,11 @@ final class RunCharts {
         return p;
     }
 
-    /** ‖Δw‖/‖w‖ per parameter block, median per window; log scale when the ratios span a decade. */
+    /**
+     * ‖Δw‖/‖w‖ per parameter block, median per window, always on a log axis: the ratios are positive, what matters
+     * is their order of magnitude (1e-3 healthy, 1e-1 rewriting the weights), and the first steps' are often far
+     * larger than the rest, which would flatten the rest of a linear axis.
+     */
     Plot updateRatios() {
         int w = SeriesMath.window(steps.length);
         Set<String> blocks = new LinkedHashSet<>();
@@ -81,9 +85,8 @@ final class RunCharts {
             double[] r = m.column(s -> s.updateRatios().getOrDefault(block, Double.NaN));
             medians.put(block, SeriesMath.windowMedians(steps, r, w));
         }
-        boolean log = SeriesMath.positiveSpan(medians.values().stream().map(v -> v[1]).toArray(double[][]::new)) >= SeriesMath.LOG_SPAN;
         Plot p = Plot.create("Update/weight ratio per parameter block", "step",
-                "‖Δw‖ / ‖w‖" + scaleNote(log, w), false, log);
+                "‖Δw‖ / ‖w‖" + scaleNote(true, w), false, true);
         medians.forEach((block, med) -> p.add(block, med[0], med[1], Plot.Style.LINE));
         return p;
     }

@@ -17,6 +17,10 @@ final class RunOverview {
     private static final String[] PROVENANCE = {"command", "started", "model", "dataset", "spark", "versions",
         "git_commit"};
 
+    /** Config field whose 0 means "resolved at start", the derived field with the value used, and how it was chosen. */
+    private static final String[][] RESOLVED = {{"steps", "total_steps", "from the epochs"},
+        {"referenceBatch", "reference_batch", "the global batch"}, {"ghostBatch", "ghost_batch", "automatic"}};
+
     private final String name;
     private final JsonNode root;
 
@@ -59,10 +63,21 @@ final class RunOverview {
         return n.isNumber() ? n.asDouble() : Double.NaN;
     }
 
-    /** The resolved config ({@code config.*}) and derived values ({@code derived.*}), flattened. */
+    /**
+     * The config ({@code config.*}) and derived values ({@code derived.*}), flattened. A config field whose 0 means
+     * "resolved at start" ({@link #RESOLVED}) shows the value the run used, from {@code derived}, as the console
+     * printed it.
+     */
     Map<String, String> configTable() {
         Map<String, String> rows = new LinkedHashMap<>();
         flatten("", root.path("config"), rows);
+        for (String[] r : RESOLVED) {
+            JsonNode given = root.path("config").path(r[0]);
+            JsonNode used = root.path("derived").path(r[1]);
+            if (given.isNumber() && given.asDouble() == 0 && used.isNumber()) {
+                rows.put(r[0], Format.json(used) + " (" + r[2] + "; config 0)");
+            }
+        }
         flatten("derived.", root.path("derived"), rows);
         return rows;
     }

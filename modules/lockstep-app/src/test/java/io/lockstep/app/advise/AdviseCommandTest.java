@@ -15,6 +15,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.IntFunction;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -47,6 +49,11 @@ class AdviseCommandTest {
 
     /** A run directory whose steady-state steps follow the true model; b_simple = 300, optional target line. */
     private Path run(String name, int b, int p, String... extra) throws IOException {
+        return run(name, b, p, i -> 300.0, extra);
+    }
+
+    /** As above with b_simple at step i given by {@code bSimple} (null: not recorded). */
+    private Path run(String name, int b, int p, IntFunction<Double> bSimple, String... extra) throws IOException {
         Path dir = Files.createDirectories(tmp.resolve(name));
         Files.writeString(dir.resolve("run.json"), String.format(Locale.ROOT, "{\"derived\":{\"global_batch\":%d,"
                 + "\"workers\":%d},\"model\":{\"params\":%d},\"spark\":{\"master\":\"local[%d]\"}}", b, p, PARAMS, p));
@@ -55,9 +62,9 @@ class AdviseCommandTest {
             double compute = C * Math.ceil((double) b / p) * (i < 50 ? 5 : 1);
             double comm = K * PARAMS * p;
             double update = U * PARAMS;
-            lines.add(String.format(Locale.ROOT, "{\"type\":\"step\",\"step\":%d,\"b_simple\":300.0,\"step_ms\":%f,"
+            lines.add(String.format(Locale.ROOT, "{\"type\":\"step\",\"step\":%d,\"b_simple\":%s,\"step_ms\":%f,"
                     + "\"broadcast_ms\":%f,\"job_ms\":%f,\"slowest_task_ms\":%f,\"aggregate_ms\":%f,\"update_ms\":%f}",
-                    i, compute + O + comm + update, comm / 2, compute + O, compute, comm / 2, update));
+                    i, bSimple.apply(i), compute + O + comm + update, comm / 2, compute + O, compute, comm / 2, update));
         }
         lines.addAll(List.of(extra));
         Files.write(dir.resolve("metrics.jsonl"), lines);
@@ -73,7 +80,7 @@ class AdviseCommandTest {
         Result r = advise(a.toString(), b.toString(), "--workers", "1,2,4", "--global-batch", "512,4096",
                 "--json", json.toString(), "--validate", c.toString());
         assertEquals(0, r.code(), r.err());
-        assertTrue(r.out().contains("predicting step time and throughput only"), r.out());
+        assertTrue(r.out().contains("ranking by time to a fixed target"), r.out());
         assertTrue(r.out().contains("mean |error| of the step time 0.0% over 1 held-out runs"), r.out());
         JsonNode root = new ObjectMapper().readTree(json.toFile());
         JsonNode model = root.path("step_time_model");
@@ -118,6 +125,72 @@ class AdviseCommandTest {
         JsonNode check = root.path("validation").get(0);
         assertEquals(200, check.path("measured_steps_to_target").asDouble());
         assertEquals(predicted, check.path("predicted_steps_to_target").asDouble(), 1e-9);
+    }
+
+    /** b_simple rising from 600 to ~1100: the advisor averages the last 20% (steps 160..199). */
+    private static double rising(int step) {
+        return 600 + 2.5 * step;
+    }
+
+    private static double risingTailMean() {
+        return IntStream.range(160, 200).mapToDouble(AdviseCommandTest::rising).average().orElseThrow();
+    }
+
+    @Test
+    void singleRunIsRankedByItsBSimpleNotByThroughput() throws IOException {
+        Path a = run("one", 1024, 2, AdviseCommandTest::rising);
+        Path json = tmp.resolve("advice.json");
+        Result r = advise(a.toString(), "--json", json.toString());
+        assertEquals(0, r.code(), r.err());
+        String bNoise = String.format(Locale.ROOT, "B_noise = %.0f, the B_simple of %s (mean of its 40 values over"
+                + " steps 160-199, range 1000-1098)", risingTailMean(), a.toAbsolutePath().normalize());
+        assertTrue(r.out().contains(bNoise), "expected '" + bNoise + "' in: " + r.out());
+        JsonNode root = new ObjectMapper().readTree(json.toFile());
+        assertEquals(risingTailMean(), root.path("noise_scale").path("b_noise").asDouble(), 1e-9);
+        // the recommendation minimises predicted step time x (1 + B_noise/B) over the grid (goodput optimum)
+        JsonNode best = null;
+        for (JsonNode p : root.path("predictions")) {
+            double wall = p.path("step_ms").asDouble() * (1 + risingTailMean() / p.path("global_batch").asInt());
+            assertEquals(wall, p.path("wall_ms_per_s_min_step").asDouble(), 1e-9 * wall);
+            if (best == null || wall < best.path("wall_ms_per_s_min_step").asDouble()) {
+                best = p;
+            }
+        }
+        assertEquals(best.path("global_batch").asInt(), root.path("fastest").path("global_batch").asInt());
+        assertEquals(best.path("workers").asInt(), root.path("fastest").path("workers").asInt());
+        int fastestB = root.path("fastest").path("global_batch").asInt();
+        // fitted from one P: T = C*ceil(B/P) + t0 with t0 = O + 2*K*PARAMS + U*PARAMS for every P; the goodput
+        // optimum sqrt(t0*P*B_noise/C) is at most ~2.1 B_simple (P = 8), so no grid point above the next one, 4096
+        double t0 = O + 2 * K * PARAMS + U * PARAMS;
+        double optimum = Math.sqrt(t0 * 8 * risingTailMean() / C);
+        assertTrue(fastestB <= 4096 && optimum < 4096, "fastest B " + fastestB + " far above B_simple");
+        assertTrue(root.path("cheapest").path("global_batch").asInt() <= 2 * risingTailMean(), r.out());
+        assertTrue(r.out().contains(String.format(Locale.ROOT, "fastest: P=%d B=%d (%.2fx the minimal examples)",
+                root.path("fastest").path("workers").asInt(), fastestB, 1 + fastestB / risingTailMean())), r.out());
+    }
+
+    @Test
+    void withoutBSimpleTheOutputSaysItIsNotUsedAndRanksByThroughput() throws IOException {
+        Path a = run("quiet", 1024, 2, i -> null);
+        Path json = tmp.resolve("advice.json");
+        Result r = advise(a.toString(), "--json", json.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("no run recorded b_simple"), r.out());
+        assertTrue(r.out().contains("B_simple is not used"), r.out());
+        JsonNode root = new ObjectMapper().readTree(json.toFile());
+        assertTrue(root.path("noise_scale").isNull());
+        assertEquals(16384, root.path("fastest").path("global_batch").asInt(),
+                "ranked by throughput, the largest batch of the grid wins");
+    }
+
+    @Test
+    void givenBCritWithoutTargetIsTheNoiseScale() throws IOException {
+        Path a = run("given", 1024, 2, i -> null);
+        Path json = tmp.resolve("advice.json");
+        Result r = advise(a.toString(), "--b-crit", "2000", "--json", json.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("B_noise = 2000, the B_crit given (--b-crit)"), r.out());
+        assertEquals(2000, new ObjectMapper().readTree(json.toFile()).path("noise_scale").path("b_noise").asDouble());
     }
 
     @Test
