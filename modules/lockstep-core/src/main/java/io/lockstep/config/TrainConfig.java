@@ -6,6 +6,7 @@ import io.lockstep.data.BatchPlan;
 import io.lockstep.data.BatchSizeSchedule;
 import io.lockstep.data.DataPlacement;
 import io.lockstep.optim.OptimizerConfig;
+import io.lockstep.optim.OptimizerType;
 import io.lockstep.schedule.LrSchedule;
 import io.lockstep.schedule.LrScaling;
 import io.lockstep.schedule.ScheduleConfig;
@@ -113,6 +114,39 @@ public final class TrainConfig {
         require(evalEvery >= 0, "evalEvery", evalEvery, "must not be negative (0 = evaluate once per epoch only)");
         require(targetAccuracy == 0 || (targetAccuracy > 0 && targetAccuracy <= 1), "targetAccuracy", targetAccuracy,
                 "must be in (0, 1] (0 = no target)");
+        if (adaScale()) {
+            validateAdaScale();
+        }
+    }
+
+    private void validateAdaScale() {
+        if (referenceBatch() > globalBatch) {
+            throw new ConfigException("lrScaling adascale needs referenceBatch (" + referenceBatch
+                    + ") at most globalBatch (" + globalBatch + "): the gain scales the base batch up, never down");
+        }
+        if (batchGrowthFactor > 0) {
+            throw new ConfigException("lrScaling adascale cannot be combined with batchGrowthFactor (" + batchGrowthFactor
+                    + ") yet: AdaScale adapts the rate to one global batch");
+        }
+        OptimizerType type = optimizer.type();
+        if (type != OptimizerType.SGD && type != OptimizerType.NESTEROV) {
+            throw new ConfigException("lrScaling adascale is defined for SGD with or without momentum (sgd, nesterov), not "
+                    + type.cliName() + "; for adaptive optimizers use lrScaling sqrt");
+        }
+    }
+
+    /** Whether the learning rate follows AdaScale's gain (see {@link io.lockstep.adaptive.AdaScale}). */
+    public boolean adaScale() {
+        return lrScaling == LrScaling.ADASCALE;
+    }
+
+    /**
+     * AdaScale's run length in base iterations (τ units, batches of {@link #referenceBatch()}): the given
+     * steps, or the epochs at the reference batch, {@code epochs × ⌊N / B_ref⌋}. The run stops when τ reaches
+     * it; the schedule (warmup, decay) is the base schedule over it.
+     */
+    public long adaScaleLength(int trainSize) {
+        return steps > 0 ? steps : (long) epochs * Math.max(1, trainSize / referenceBatch());
     }
 
     /** The global batch B of the first epoch (of every epoch without batch growth). */

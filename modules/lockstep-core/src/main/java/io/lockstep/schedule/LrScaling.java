@@ -22,7 +22,13 @@ public enum LrScaling {
      * 2014, "One weird trick for parallelizing convolutional neural networks", arXiv:1404.5997;
      * Hoffer et al. 2017, "Train longer, generalize better", arXiv:1705.08741.
      */
-    SQRT("sqrt");
+    SQRT("sqrt"),
+    /**
+     * AdaScale SGD (Johnson et al., ICML 2020, arXiv:2007.05105): the peak rate stays η_ref and every step
+     * multiplies the base schedule, read at the scale-invariant iteration τ, by the measured gain ratio
+     * r_t ∈ [1, B/B_ref] ({@link io.lockstep.adaptive.AdaScale}); {@link #scale} therefore returns η_ref.
+     */
+    ADASCALE("adascale");
 
     private final String cliName;
 
@@ -49,7 +55,7 @@ public enum LrScaling {
         Checks.positive("referenceBatch", referenceBatch);
         double k = (double) globalBatch / referenceBatch;
         return switch (this) {
-            case NONE -> referenceLr;
+            case NONE, ADASCALE -> referenceLr;
             case LINEAR -> referenceLr * k;
             case SQRT -> referenceLr * Math.sqrt(k);
         };
