@@ -8,14 +8,26 @@ package io.lockstep.run;
  * @param checkpointEvery save a checkpoint every N steps and at the end; 0 = never
  * @param checkpointDir   Hadoop FileSystem URI of the checkpoints; null: {@code <dir>/checkpoints}
  * @param evalTrain       also evaluate the training set after every epoch
+ * @param keepCheckpoints how many of the newest checkpoints to keep (at least 1), so that a resume can
+ *                        fall back to an older one when the newest fails verification
  */
-public record OutputSpec(String dir, long checkpointEvery, String checkpointDir, boolean evalTrain) {
+public record OutputSpec(String dir, long checkpointEvery, String checkpointDir, boolean evalTrain,
+                         int keepCheckpoints) {
+    /** Checkpoints kept by default: the newest and the one before it. */
+    public static final int DEFAULT_KEEP_CHECKPOINTS = 2;
+
     public OutputSpec {
         Specs.require(checkpointEvery >= 0, "checkpointEvery", checkpointEvery, "must not be negative");
+        Specs.require(keepCheckpoints >= 1, "keepCheckpoints", keepCheckpoints, "must be at least 1");
+    }
+
+    /** An output keeping the {@linkplain #DEFAULT_KEEP_CHECKPOINTS default} number of checkpoints. */
+    public OutputSpec(String dir, long checkpointEvery, String checkpointDir, boolean evalTrain) {
+        this(dir, checkpointEvery, checkpointDir, evalTrain, DEFAULT_KEEP_CHECKPOINTS);
     }
 
     public OutputSpec withDir(String v) {
-        return new OutputSpec(v, checkpointEvery, checkpointDir, evalTrain);
+        return new OutputSpec(v, checkpointEvery, checkpointDir, evalTrain, keepCheckpoints);
     }
 
     /** No run directory, no checkpoints, training-set evaluation on. */
