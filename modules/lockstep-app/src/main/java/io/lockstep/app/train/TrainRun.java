@@ -151,7 +151,7 @@ public final class TrainRun {
                     + ": no complete checkpoint in " + uri + " (was the run started with --checkpoint-every?)"));
             run.put("resumed_from_step", from.nextStep());
         }
-        return runner.checkpointing(uri, spec.output().checkpointEvery(), from,
+        return runner.checkpointing(uri, spec.output().checkpointEvery(), spec.output().keepCheckpoints(), from,
                 Map.of("run", String.valueOf(outDir), "spec", SpecJson.write(resolved)));
     }
 

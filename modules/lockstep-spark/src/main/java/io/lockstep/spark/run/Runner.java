@@ -156,7 +156,7 @@ public final class Runner implements AutoCloseable {
         Resolved run = resolve(spec);
         long every = spec.output().checkpointEvery();
         Checkpointing checkpointing = every == 0 ? Checkpointing.none()
-                : checkpointing(checkpointUri(spec), every, null, Map.of());
+                : checkpointing(checkpointUri(spec), every, spec.output().keepCheckpoints(), null, Map.of());
         return new Result(run, train(run, inputs(run), listener, checkpointing, FaultInjection.none()));
     }
 
@@ -175,14 +175,23 @@ public final class Runner implements AutoCloseable {
         return Path.of(spec.output().dir()).toAbsolutePath().resolve("checkpoints").toUri().toString();
     }
 
-    /** The newest complete checkpoint at {@code uri}, if any. */
+    /**
+     * The newest complete checkpoint at {@code uri} that passes verification, if any (newer ones that fail are
+     * skipped with a warning).
+     *
+     * @throws io.lockstep.train.CheckpointException if there are checkpoints but none passes verification
+     */
     public Optional<TrainingCheckpoint> latestCheckpoint(String uri) throws IOException {
         return new HadoopCheckpointStore(uri, sc.hadoopConfiguration()).latest();
     }
 
-    /** Checkpointing to {@code uri} every {@code every} steps, resuming from {@code from} (null: from scratch). */
-    public Checkpointing checkpointing(String uri, long every, TrainingCheckpoint from, Map<String, String> metadata) {
-        return new Checkpointing(new HadoopCheckpointStore(uri, sc.hadoopConfiguration()), every, from, metadata);
+    /**
+     * Checkpointing to {@code uri} every {@code every} steps, keeping the newest {@code keep}, resuming from
+     * {@code from} (null: from scratch).
+     */
+    public Checkpointing checkpointing(String uri, long every, int keep, TrainingCheckpoint from,
+                                       Map<String, String> metadata) {
+        return new Checkpointing(new HadoopCheckpointStore(uri, sc.hadoopConfiguration(), keep), every, from, metadata);
     }
 
     /** The context's master, application id and default parallelism, for run.json. */
