@@ -98,6 +98,7 @@ public final class TrainRun {
     public Result run(Runner runner, Output output, TrainListener extra) throws IOException {
         Runner.Resolved resolved = check(runner);
         InputCache.Inputs in = runner.inputs(resolved);
+        runner.preflight(resolved, in);
         Path outDir = Path.of(spec.output().dir());
         Map<String, Object> run = new RunInfo(resolved, in, runner.sparkInfo()).provenance();
         Checkpointing checkpointing = checkpointing(runner, resolved.spec(), outDir, run);

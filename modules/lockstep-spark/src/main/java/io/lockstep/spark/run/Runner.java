@@ -9,6 +9,7 @@ import io.lockstep.run.RunSpec;
 import io.lockstep.spark.Checkpointing;
 import io.lockstep.spark.EvalSets;
 import io.lockstep.spark.FaultInjection;
+import io.lockstep.spark.DriverPreflight;
 import io.lockstep.spark.HadoopCheckpointStore;
 import io.lockstep.spark.SparkDefaults;
 import io.lockstep.spark.SyncTrainer;
@@ -135,6 +136,17 @@ public final class Runner implements AutoCloseable {
     /** The run's data placed over its P workers (cached for the next run on the same data and P). */
     public InputCache.Inputs inputs(Resolved run) {
         return cache.inputs(run.spec(), sc, run.config().workers(), run.spec().data().placement());
+    }
+
+    /**
+     * Refuses, before anything is written, a run whose per-step results or driver arrays do not fit this
+     * context's driver ({@link DriverPreflight}; the trainer checks again before its first step).
+     *
+     * @throws io.lockstep.config.ConfigException naming the setting to change
+     */
+    public void preflight(Resolved run, InputCache.Inputs in) {
+        DriverPreflight.of(run.model().numParams(), in.train().numPartitions(), run.config())
+                .check(sc.getConf(), Runtime.getRuntime().maxMemory());
     }
 
     /** Trains a resolved run on its placed data; a halt on divergence is a result, not an exception. */
