@@ -13,9 +13,18 @@ public final class CheckpointException extends IOException {
         super(message);
     }
 
-    /** The same failure with {@code where} (a folder or file) in front: "where/message" or "where: message". */
-    public CheckpointException in(String where, boolean isFolder) {
-        CheckpointException e = new CheckpointException(where + (isFolder ? "/" : ": ") + getMessage());
+    /** The same failure inside checkpoint folder {@code folder}: "folder/message" (the message starts with a file). */
+    public CheckpointException inFolder(String folder) {
+        return prefixed(folder + "/");
+    }
+
+    /** The same failure of file {@code file}: "file: message". */
+    public CheckpointException inFile(String file) {
+        return prefixed(file + ": ");
+    }
+
+    private CheckpointException prefixed(String prefix) {
+        CheckpointException e = new CheckpointException(prefix + getMessage());
         e.setStackTrace(getStackTrace());
         return e;
     }

@@ -118,7 +118,7 @@ public final class CheckpointFormat {
         try {
             return CheckpointCodec.decode(root, values);
         } catch (CheckpointException e) {
-            throw e.in(MANIFEST, false);
+            throw e.inFile(MANIFEST);
         }
     }
 

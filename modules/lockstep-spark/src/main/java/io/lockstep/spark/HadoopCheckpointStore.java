@@ -156,7 +156,7 @@ public final class HadoopCheckpointStore implements CheckpointStore {
                 return CheckpointFormat.read(bytes, size, in);
             }
         } catch (CheckpointException e) {
-            throw e.in(name, true);
+            throw e.inFolder(name);
         } catch (IOException e) {
             throw new CheckpointException(name + ": cannot be read: " + firstLine(e.getMessage()));
         }
