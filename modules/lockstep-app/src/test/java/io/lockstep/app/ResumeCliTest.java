@@ -150,6 +150,52 @@ class ResumeCliTest {
                 "missing");
     }
 
+    /**
+     * The newest two checkpoints are kept; a flipped bit in the newest one's array file (its Hadoop
+     * {@code .crc} removed, as on an object store) makes the resume fall back to the one before, and the
+     * model is still the uninterrupted run's. When no checkpoint passes verification, the resume stops in
+     * one line.
+     */
+    @Test
+    @Order(5)
+    void aDamagedNewestCheckpointFallsBackToThePreviousOne() throws IOException {
+        Path run = tmp.resolve("damaged");
+        CliRunner first = train("--out", run.toString(), "--steps", "30", "--checkpoint-every", "10");
+        assertEquals(0, first.exitCode(), first.err());
+        Path checkpoints = run.resolve("checkpoints");
+        assertEquals(List.of("ckpt-000000000020", "ckpt-000000000030"), checkpointFolders(checkpoints));
+        flipABit(checkpoints.resolve("ckpt-000000000030"));
+
+        CliRunner resumed = CliRunner.run("train", "--resume", run.toString(), "--steps", "40", "--no-progress");
+        assertEquals(0, resumed.exitCode(), resumed.err());
+        assertArrayEquals(params(full), params(run), "resumed from step 20, the model is the uninterrupted run's");
+        List<JsonNode> resumes = metrics(run).stream().filter(l -> "resume".equals(l.path("type").asText())).toList();
+        assertEquals(20, resumes.get(resumes.size() - 1).path("from_step").asLong());
+
+        assertEquals(List.of("ckpt-000000000030", "ckpt-000000000040"), checkpointFolders(checkpoints));
+        flipABit(checkpoints.resolve("ckpt-000000000030"));
+        flipABit(checkpoints.resolve("ckpt-000000000040"));
+        CliRunner none = CliRunner.run("train", "--resume", run.toString(), "--steps", "50", "--no-progress");
+        assertEquals(Main.EXIT_FAILURE, none.exitCode(), none.err());
+        assertFalse(none.showsStackTrace(), none.err());
+        assertEquals(1, none.err().strip().lines().count(), "one line: " + none.err());
+        assertTrue(none.err().contains("no usable checkpoint in") && none.err().contains("CRC32C mismatch"), none.err());
+    }
+
+    private static void flipABit(Path checkpoint) throws IOException {
+        Path arrays = checkpoint.resolve("arrays.bin");
+        byte[] bytes = Files.readAllBytes(arrays);
+        bytes[bytes.length / 3] ^= 0x04;
+        Files.write(arrays, bytes);
+        Files.deleteIfExists(checkpoint.resolve(".arrays.bin.crc"));
+    }
+
+    private static List<String> checkpointFolders(Path dir) throws IOException {
+        try (java.util.stream.Stream<Path> s = Files.list(dir)) {
+            return s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("ckpt-")).sorted().toList();
+        }
+    }
+
     // ---------------------------------------------------------------------------------------------
 
     /** Counts failed task attempts; registered through {@code spark.extraListeners}. */

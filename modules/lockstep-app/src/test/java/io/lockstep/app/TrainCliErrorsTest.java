@@ -122,6 +122,25 @@ class TrainCliErrorsTest {
     }
 
     @Test
+    void keepCheckpointsBelowOne() {
+        assertClean(train("--keep-checkpoints", "0"), Main.EXIT_USAGE, "--keep-checkpoints must be at least 1 (got 0)");
+    }
+
+    /** 2 workers × 4 × 269,322 bytes of gradient sums per step do not fit a 1 MiB maxResultSize. */
+    @Test
+    void resultsAboveMaxResultSizeAreRefusedBeforeTheRunStarts() {
+        System.setProperty("spark.driver.maxResultSize", "1m"); // the command's SparkConf reads spark.* properties
+        try {
+            CliRunner r = train("--workers", "2", "--master", "local[2]", "--steps", "2");
+            assertClean(r, Main.EXIT_USAGE, "preflight: each step returns 4 × 269,322 parameters × 2 workers",
+                    "above spark.driver.maxResultSize=1m; set spark.driver.maxResultSize=");
+            assertEquals(1, r.err().strip().lines().count(), r.err());
+        } finally {
+            System.clearProperty("spark.driver.maxResultSize");
+        }
+    }
+
+    @Test
     void epochsAndStepsTogether() {
         assertClean(train("--epochs", "1", "--steps", "10"), Main.EXIT_USAGE, "--epochs", "--steps");
     }

@@ -47,6 +47,15 @@ public enum OptimizerType {
         return this == NESTEROV || this == LARS;
     }
 
+    /** How many parameter-sized arrays of state the rule keeps (Adam/LAMB: 2 moments, Nesterov/LARS: 1 velocity). */
+    public int stateArrays() {
+        return switch (this) {
+            case SGD -> 0;
+            case NESTEROV, LARS -> 1;
+            case ADAM, LAMB -> 2;
+        };
+    }
+
     /** The lower-case name used on the command line and in specs. */
     public String cliName() {
         return cliName;

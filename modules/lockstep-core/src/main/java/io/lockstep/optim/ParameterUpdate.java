@@ -271,6 +271,19 @@ public final class ParameterUpdate {
             this.previousLr = previousLr;
         }
 
+        /**
+         * A snapshot with these fields (as read back from a checkpoint); the arrays are copied.
+         * {@link ParameterUpdate#restore} checks them against its optimizer.
+         */
+        public static Snapshot of(String optimizerName, float[][] optimizerState, double previousLr) {
+            Objects.requireNonNull(optimizerName, "optimizerName");
+            float[][] copy = new float[optimizerState.length][];
+            for (int i = 0; i < copy.length; i++) {
+                copy[i] = optimizerState[i].clone();
+            }
+            return new Snapshot(optimizerName, copy, previousLr);
+        }
+
         /** The optimizer's {@link Optimizer#name()}. */
         public String optimizerName() {
             return optimizerName;

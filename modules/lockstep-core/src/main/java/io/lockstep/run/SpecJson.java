@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lockstep.config.ConfigException;
 
 /**
@@ -44,7 +45,7 @@ public final class SpecJson {
     /** @throws ConfigException naming the field and the problem */
     public static RunSpec fromTree(JsonNode tree) {
         try {
-            return JSON.treeToValue(tree, RunSpec.class);
+            return JSON.treeToValue(withDefaultsOfNewerFields(tree), RunSpec.class);
         } catch (JsonProcessingException e) {
             for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
                 if (c instanceof IllegalArgumentException iae) {
@@ -53,6 +54,16 @@ public final class SpecJson {
             }
             throw new ConfigException("run spec: " + e.getOriginalMessage() + " at " + path(e));
         }
+    }
+
+    /** Specs written before a field existed (run.json of older runs) get its default. */
+    private static JsonNode withDefaultsOfNewerFields(JsonNode tree) {
+        if (tree != null && tree.get("output") instanceof ObjectNode out && !out.has("keepCheckpoints")) {
+            ObjectNode copy = tree.deepCopy();
+            ((ObjectNode) copy.get("output")).put("keepCheckpoints", OutputSpec.DEFAULT_KEEP_CHECKPOINTS);
+            return copy;
+        }
+        return tree;
     }
 
     private static String path(JsonProcessingException e) {

@@ -12,7 +12,12 @@ public interface CheckpointStore {
     /** Writes {@code checkpoint} as the newest one. */
     void save(TrainingCheckpoint checkpoint) throws IOException;
 
-    /** The newest complete checkpoint, if any. */
+    /**
+     * The newest complete checkpoint that passes verification, if any; newer ones that fail are
+     * skipped with a warning naming the file and what failed.
+     *
+     * @throws CheckpointException if there are checkpoints but none passes verification
+     */
     Optional<TrainingCheckpoint> latest() throws IOException;
 
     /** Where the checkpoints live, for messages. */

@@ -9,8 +9,7 @@ import java.util.Optional;
  * The smoothed loss is an EMA with decay 0.9 of the accepted steps' losses. Immutable: {@link #accept}
  * returns the guard's next state, so rolling back to an earlier step restores its guard too.
  */
-public final class DivergenceGuard implements java.io.Serializable {
-    private static final long serialVersionUID = 1L;
+public final class DivergenceGuard {
     private static final double SMOOTHING = 0.9;
 
     private final double lossFactor;
@@ -27,6 +26,37 @@ public final class DivergenceGuard implements java.io.Serializable {
 
     public static DivergenceGuard start(DivergenceConfig config) {
         return new DivergenceGuard(config.lossFactor(), Double.NaN, Double.NaN, Double.POSITIVE_INFINITY);
+    }
+
+    /**
+     * A guard with exactly these fields (as read back from a checkpoint; see the accessors).
+     *
+     * @throws IllegalArgumentException if {@code lossFactor} is not above 1 (+∞ allowed), as in {@link DivergenceConfig}
+     */
+    public static DivergenceGuard of(double lossFactor, double firstLoss, double smoothed, double minSmoothed) {
+        if (!(lossFactor > 1)) {
+            throw new IllegalArgumentException("lossFactor must be > 1 (got " + lossFactor + ")");
+        }
+        return new DivergenceGuard(lossFactor, firstLoss, smoothed, minSmoothed);
+    }
+
+    public double lossFactor() {
+        return lossFactor;
+    }
+
+    /** The first accepted loss (NaN before the first step). */
+    public double firstLoss() {
+        return firstLoss;
+    }
+
+    /** The smoothed loss (NaN before the first step). */
+    public double smoothed() {
+        return smoothed;
+    }
+
+    /** The lowest smoothed loss so far (+∞ before the first step). */
+    public double minSmoothed() {
+        return minSmoothed;
     }
 
     /** Why this step diverged, or empty if it did not. */

@@ -2,15 +2,8 @@ package io.lockstep.train;
 
 import io.lockstep.noise.NoiseScaleEstimator;
 import io.lockstep.optim.ParameterUpdate;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InvalidClassException;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
-import java.io.Serializable;
-import java.io.UncheckedIOException;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Everything needed to continue a run exactly as if it had never stopped: the step to run next,
@@ -18,6 +11,7 @@ import java.util.Map;
  * noise-scale EMAs, the divergence guard and rollback factor, early-stopping progress, the best
  * parameters so far, and the caller's metadata (e.g. the resolved configuration as JSON). The data
  * order needs no state of its own: {@code BatchPlan} derives every batch from (N, B, seed, step).
+ * Stored as plain data, never Java-serialized: {@link CheckpointFormat}.
  *
  * @param nextStep      0-based index of the first step still to run
  * @param params        parameters before {@code nextStep}
@@ -36,10 +30,14 @@ import java.util.Map;
 public record TrainingCheckpoint(long nextStep, float[] params, ParameterUpdate.Snapshot optimizer,
                                  NoiseScaleEstimator.State noise, DivergenceGuard guard, double lrFactor, int rollbacks,
                                  double bestLoss, int sinceBest, float[] bestParams, Map<String, String> metadata,
-                                 LastGood lastGood)
-        implements Serializable {
-    private static final long serialVersionUID = 1L;
-    private static final int FORMAT = 1;
+                                 LastGood lastGood) {
+    public TrainingCheckpoint {
+        Objects.requireNonNull(params, "params");
+        Objects.requireNonNull(optimizer, "optimizer");
+        Objects.requireNonNull(noise, "noise");
+        Objects.requireNonNull(guard, "guard");
+        metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
+    }
 
     /** A checkpoint without a separate last good state. */
     public TrainingCheckpoint(long nextStep, float[] params, ParameterUpdate.Snapshot optimizer,
@@ -62,36 +60,10 @@ public record TrainingCheckpoint(long nextStep, float[] params, ParameterUpdate.
      * @param guard     divergence guard then
      */
     public record LastGood(long step, float[] params, ParameterUpdate.Snapshot optimizer,
-                           NoiseScaleEstimator.State noise, DivergenceGuard guard) implements Serializable {
-        private static final long serialVersionUID = 1L;
-    }
-
-    /** Serializes the checkpoint (format version, then the Java-serialized record). */
-    public byte[] toBytes() {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-            out.writeInt(FORMAT);
-            out.writeObject(this);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return bytes.toByteArray();
-    }
-
-    /**
-     * Reads a checkpoint written by {@link #toBytes()}.
-     *
-     * @throws IOException if the bytes are not a checkpoint of this format
-     */
-    public static TrainingCheckpoint fromBytes(byte[] data) throws IOException {
-        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(data))) {
-            int format = in.readInt();
-            if (format != FORMAT) {
-                throw new IOException("checkpoint format " + format + " is not supported (expected " + FORMAT + ")");
-            }
-            return (TrainingCheckpoint) in.readObject();
-        } catch (ClassNotFoundException | ClassCastException | InvalidClassException e) {
-            throw new IOException("not a Lockstep checkpoint: " + e.getMessage(), e);
+                           NoiseScaleEstimator.State noise, DivergenceGuard guard) {
+        public LastGood {
+            Objects.requireNonNull(params, "params");
+            Objects.requireNonNull(guard, "guard");
         }
     }
 }

@@ -25,10 +25,10 @@ class SpecDiffTest {
     @Test
     void lengthEvalCadenceOutputAndMasterMayChange() {
         RunSpec changed = new RunSpec(base.train().toBuilder().steps(500).evalEvery(3).build(), base.warmupEpochs(),
-                base.data(), base.model(), new OutputSpec("/runs/b", 50, "file:/tmp/c", true), "local[2]", base.workers());
+                base.data(), base.model(), new OutputSpec("/runs/b", 50, "file:/tmp/c", true, 5), "local[2]", base.workers());
         List<SpecDiff.Difference> d = SpecDiff.of(base, changed);
         assertEquals(List.of("train.steps", "train.evalEvery", "output.dir", "output.checkpointEvery",
-                "output.checkpointDir", "output.evalTrain", "master"), d.stream().map(SpecDiff.Difference::field).toList());
+                "output.checkpointDir", "output.evalTrain", "output.keepCheckpoints", "master"), d.stream().map(SpecDiff.Difference::field).toList());
         assertTrue(SpecDiff.mathChanges(d).isEmpty(), d.toString());
     }
 

@@ -37,7 +37,7 @@ class SpecJsonTest {
         DataSpec data = new DataSpec(DataSpec.Source.parquet("/data/train"), DataSpec.Source.csv("/data/test.csv"),
                 "y", null, List.of("px*", "extra"), 5, 0.2, DataPlacement.SHARDED);
         return new RunSpec(train, new EpochWarmup(ScheduleConfig.Warmup.CONSTANT, 1.5), data, ModelSpec.json("my-net", "{\"confs\": []}"),
-                new OutputSpec("/runs/a", 20, "hdfs://nn/ckpt", false), "local[3]", 3);
+                new OutputSpec("/runs/a", 20, "hdfs://nn/ckpt", false, 3), "local[3]", 3);
     }
 
     @Test
@@ -49,6 +49,20 @@ class SpecJsonTest {
         assertEquals(json, SpecJson.write(back));
         assertEquals(List.of(), SpecDiff.of(spec, back));
         assertNoDefaults(SpecJson.tree(spec), SpecJson.tree(RunSpec.builder().build()), "");
+    }
+
+    @Test
+    void aSpecWrittenBeforeKeepCheckpointsExistedKeepsTheDefault() {
+        String json = SpecJson.write(everyField());
+        String older = json.replaceAll(",\\s*\"keepCheckpoints\" : 3", "");
+        assertTrue(!older.contains("keepCheckpoints") && json.contains("keepCheckpoints"), older);
+        assertEquals(OutputSpec.DEFAULT_KEEP_CHECKPOINTS, SpecJson.read(older).output().keepCheckpoints());
+    }
+
+    @Test
+    void keepCheckpointsBelowOneIsRefusedNamingTheField() {
+        ConfigException e = assertThrows(ConfigException.class, () -> new OutputSpec("d", 1, null, true, 0));
+        assertEquals("keepCheckpoints must be at least 1 (got 0)", e.getMessage());
     }
 
     /** Guards the fixture: every leaf differs from the builder's default spec. */

@@ -97,6 +97,8 @@ public final class SyncTrainer {
             throw new IllegalArgumentException("targetAccuracy (" + config.targetAccuracy()
                     + ") needs a validation set (--validation-fraction)");
         }
+        DriverPreflight.of(model.numParams(), train.numPartitions(), config).check(sc.getConf(),
+                Runtime.getRuntime().maxMemory());
         BatchPlan batches = config.batchPlan(train.size());
         long totalSteps = config.totalSteps(batches);
         LrSchedule schedule = config.schedule(totalSteps);

@@ -315,7 +315,7 @@ class CheckpointResumeTest {
         CheckpointStore store = new HadoopCheckpointStore(uri, sc.hadoopConfiguration());
         assertThrows(Crash.class, () -> Run.of(config, EvalSets.none(), 5, new Checkpointing(store, 2, null, META)));
         FileSystem fs = dfs.getFileSystem();
-        assertEquals(List.of("ckpt-000000000004"), names(fs, new org.apache.hadoop.fs.Path(uri)));
+        assertEquals(List.of("ckpt-000000000002", "ckpt-000000000004"), names(fs, new org.apache.hadoop.fs.Path(uri)));
 
         CheckpointStore reopened = new HadoopCheckpointStore(uri, sc.hadoopConfiguration());
         TrainingCheckpoint ckpt = reopened.latest().orElseThrow();
@@ -327,9 +327,10 @@ class CheckpointResumeTest {
     }
 
     /**
-     * Newest wins and older checkpoints go; an interrupted save (a {@code _tmp-} folder with a partial
-     * file, or a higher {@code ckpt-} folder without its {@code _COMPLETE} marker) is never read; a
-     * corrupt or truncated state file is an IOException naming the file's folder.
+     * Newest wins and the checkpoints before the newest two go; an interrupted save (a {@code _tmp-}
+     * folder with a partial file, or a higher {@code ckpt-} folder without its {@code _COMPLETE} marker)
+     * is never read; a damaged newest checkpoint is skipped with a warning naming its file, and when
+     * none is left the store says so in one line.
      */
     private static void exerciseStore(String uri, Configuration conf) throws IOException {
         HadoopCheckpointStore store = new HadoopCheckpointStore(uri, conf);
@@ -338,46 +339,57 @@ class CheckpointResumeTest {
         assertEquals(Optional.empty(), store.latest(), "no directory yet");
         assertEquals(new org.apache.hadoop.fs.Path(uri).toString(), store.location());
 
-        TrainingCheckpoint five = checkpoint(5, 1f);
         TrainingCheckpoint ten = checkpoint(10, 2f);
-        store.save(five);
+        store.save(checkpoint(5, 1f));
         assertEquals(5, store.latest().orElseThrow().nextStep());
         store.save(ten);
         TrainingCheckpoint latest = store.latest().orElseThrow();
         assertEquals(10, latest.nextStep());
         assertArrayEquals(ten.params(), latest.params());
         assertEquals(META, latest.metadata());
-        assertEquals(List.of("ckpt-000000000010"), names(fs, dir), "the older checkpoint is deleted");
+        assertEquals(List.of("ckpt-000000000005", "ckpt-000000000010"), names(fs, dir), "the newest two are kept");
+        assertEquals(List.of("_COMPLETE", "arrays.bin", "manifest.json"),
+                names(fs, new org.apache.hadoop.fs.Path(dir, "ckpt-000000000010")).stream()
+                        .filter(n -> !n.endsWith(".crc")).toList());
 
-        // interrupted saves: a temp folder with half a state file, and a newer folder without the marker
-        byte[] bytes = checkpoint(15, 3f).toBytes();
+        // interrupted saves: a temp folder with half an array file, and a newer folder without the marker
         org.apache.hadoop.fs.Path partialTmp = new org.apache.hadoop.fs.Path(dir, "_tmp-ckpt-000000000015-interrupted");
-        write(fs, new org.apache.hadoop.fs.Path(partialTmp, HadoopCheckpointStore.STATE),
-                Arrays.copyOf(bytes, bytes.length / 2));
+        write(fs, new org.apache.hadoop.fs.Path(partialTmp, "arrays.bin"), new byte[100]);
         org.apache.hadoop.fs.Path unmarked = new org.apache.hadoop.fs.Path(dir, "ckpt-000000000020");
-        write(fs, new org.apache.hadoop.fs.Path(unmarked, HadoopCheckpointStore.STATE), checkpoint(20, 4f).toBytes());
+        java.io.ByteArrayOutputStream arrays = new java.io.ByteArrayOutputStream();
+        byte[] manifest = io.lockstep.train.CheckpointFormat.write(checkpoint(20, 4f), arrays);
+        write(fs, new org.apache.hadoop.fs.Path(unmarked, "manifest.json"), manifest);
+        write(fs, new org.apache.hadoop.fs.Path(unmarked, "arrays.bin"), arrays.toByteArray());
         assertEquals(10, store.latest().orElseThrow().nextStep(), "incomplete checkpoints are invisible");
         assertArrayEquals(ten.params(), store.latest().orElseThrow().params());
 
         // the next save after the interruption works and wins
         store.save(checkpoint(12, 5f));
         assertEquals(12, store.latest().orElseThrow().nextStep());
-        assertFalse(fs.exists(new org.apache.hadoop.fs.Path(dir, "ckpt-000000000010")));
+        assertFalse(fs.exists(new org.apache.hadoop.fs.Path(dir, "ckpt-000000000005")));
+        assertTrue(fs.exists(new org.apache.hadoop.fs.Path(dir, "ckpt-000000000010")));
         // re-saving the step of an incomplete folder replaces it
         store.save(checkpoint(20, 6f));
         assertEquals(20, store.latest().orElseThrow().nextStep());
         assertEquals(6f, store.latest().orElseThrow().params()[0]);
+        assertEquals(List.of("ckpt-000000000012", "ckpt-000000000020"), names(fs, dir).stream()
+                .filter(n -> n.startsWith("ckpt-")).toList());
 
-        // corrupt and truncated state files: an IOException naming the checkpoint
-        org.apache.hadoop.fs.Path state = new org.apache.hadoop.fs.Path(new org.apache.hadoop.fs.Path(dir,
-                "ckpt-000000000020"), HadoopCheckpointStore.STATE);
-        write(fs, state, "not a checkpoint at all".getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        IOException corrupt = assertThrows(IOException.class, store::latest);
-        assertTrue(corrupt.getMessage().contains("ckpt-000000000020"), corrupt.getMessage());
-        byte[] good = checkpoint(20, 6f).toBytes();
-        write(fs, state, Arrays.copyOf(good, good.length - 100));
-        IOException truncated = assertThrows(IOException.class, store::latest);
-        assertTrue(truncated.getMessage().contains("ckpt-000000000020"), truncated.getMessage());
+        // a damaged newest checkpoint: skipped with a warning naming the file, the previous one is used
+        write(fs, new org.apache.hadoop.fs.Path(unmarked, "manifest.json"),
+                "not a checkpoint at all".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        List<String> warnings = new ArrayList<>();
+        assertEquals(12, store.latest(warnings::add).orElseThrow().nextStep());
+        assertEquals(1, warnings.size(), warnings.toString());
+        assertTrue(warnings.get(0).startsWith("skipping checkpoint ckpt-000000000020/manifest.json: not JSON"),
+                warnings.get(0));
+        // and when none is left: one line saying so
+        write(fs, new org.apache.hadoop.fs.Path(new org.apache.hadoop.fs.Path(dir, "ckpt-000000000012"), "arrays.bin"),
+                new byte[16]);
+        io.lockstep.train.CheckpointException none = assertThrows(io.lockstep.train.CheckpointException.class,
+                store::latest);
+        assertTrue(none.getMessage().startsWith("no usable checkpoint in " + dir + " (2 failed verification; the newest:"
+                + " ckpt-000000000020/manifest.json: not JSON"), none.getMessage());
     }
 
     // ----------------------------------------------------------------------------------- helpers

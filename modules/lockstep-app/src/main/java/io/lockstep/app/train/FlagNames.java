@@ -24,7 +24,7 @@ final class FlagNames {
             Map.entry("divergenceFactor", "--divergence-factor"), Map.entry("maxRollbacks", "--max-rollbacks"),
             Map.entry("rollbackLrFactor", "--rollback-lr-factor"),
             Map.entry("validationFraction", "--validation-fraction"), Map.entry("warmupEpochs", "--warmup-epochs"),
-            Map.entry("checkpointEvery", "--checkpoint-every"));
+            Map.entry("checkpointEvery", "--checkpoint-every"), Map.entry("keepCheckpoints", "--keep-checkpoints"));
     private static final Pattern WORD = Pattern.compile("\\b(" + String.join("|", FLAGS.keySet()) + ")\\b");
 
     private FlagNames() {}

@@ -52,6 +52,7 @@ final class SpecFlags {
             Map.entry("output.dir", List.of("--out", "--resume")),
             Map.entry("output.checkpointEvery", List.of("--checkpoint-every")),
             Map.entry("output.checkpointDir", List.of("--checkpoint-dir")),
+            Map.entry("output.keepCheckpoints", List.of("--keep-checkpoints")),
             Map.entry("output.evalTrain", List.of("--eval-train")),
             Map.entry("master", List.of("--master")));
 

@@ -111,6 +111,11 @@ public final class TrainCommand implements Callable<Integer> {
                     + "continue the run; 0 = never. Default: ${DEFAULT-VALUE}.")
     long checkpointEvery;
 
+    @Option(names = "--keep-checkpoints", paramLabel = "K", defaultValue = "" + OutputSpec.DEFAULT_KEEP_CHECKPOINTS,
+            description = "Keep the newest K checkpoints (at least 1): a resume whose newest checkpoint fails"
+                    + " verification falls back to the one before. Default: ${DEFAULT-VALUE}.")
+    int keepCheckpoints;
+
     @Option(names = "--checkpoint-dir", paramLabel = "URI",
             description = "Hadoop FileSystem URI for checkpoints (file://, hdfs://, s3a://...). Default: <out>/checkpoints.")
     String checkpointDir;
@@ -228,7 +233,8 @@ public final class TrainCommand implements Callable<Integer> {
         }
         try {
             return new RunSpec(trainConfig(), lr.epochWarmup(), data.toSpec(guard.validationFraction, placement),
-                    ModelSpec.of(model), new OutputSpec(outDir().toString(), checkpointEvery, checkpointDir, guard.evalTrain),
+                    ModelSpec.of(model), new OutputSpec(outDir().toString(), checkpointEvery, checkpointDir, guard.evalTrain,
+                            keepCheckpoints),
                     master, workers == null ? 0 : workers);
         } catch (UsageException e) {
             throw e;

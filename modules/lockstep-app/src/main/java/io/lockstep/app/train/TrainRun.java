@@ -112,6 +112,7 @@ public final class TrainRun {
     Result run(Runner runner, Output output, TrainListener extra, StopRequest stop) throws IOException {
         Runner.Resolved resolved = check(runner);
         InputCache.Inputs in = runner.inputs(resolved);
+        runner.preflight(resolved, in);
         Path outDir = Path.of(spec.output().dir());
         Map<String, Object> run = new RunInfo(resolved, in, runner.sparkInfo()).provenance();
         Checkpointing checkpointing = checkpointing(runner, resolved.spec(), outDir, run);
@@ -176,8 +177,8 @@ public final class TrainRun {
             return new Checkpointing(null, 0, from, metadata);
         }
         run.put("checkpoint_dir", uri);
-        return runner.checkpointing(uri, every == OutputSpec.EACH_EPOCH ? Checkpointing.EACH_EPOCH : every, from,
-                metadata);
+        return runner.checkpointing(uri, every == OutputSpec.EACH_EPOCH ? Checkpointing.EACH_EPOCH : every,
+                spec.output().keepCheckpoints(), from, metadata);
     }
 
     /** Parses {@code --inject-task-failures STEP:PARTITION[,...]}; null or blank: none. */

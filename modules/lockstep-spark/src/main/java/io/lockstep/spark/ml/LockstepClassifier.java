@@ -96,6 +96,7 @@ public final class LockstepClassifier extends LockstepClassifierParams implement
     public LockstepClassifier setRollbackLrFactor(double v) { set(rollbackLrFactor(), v); return this; }
     public LockstepClassifier setCheckpointDir(String v) { set(checkpointDir(), v); return this; }
     public LockstepClassifier setCheckpointEvery(long v) { set(checkpointEvery(), v); return this; }
+    public LockstepClassifier setKeepCheckpoints(int v) { set(keepCheckpoints(), v); return this; }
     public LockstepClassifier setResume(boolean v) { set(resume(), v); return this; }
 
     @Override
@@ -189,7 +190,8 @@ public final class LockstepClassifier extends LockstepClassifierParams implement
         if (getCheckpointDir().isBlank()) {
             return Checkpointing.none();
         }
-        HadoopCheckpointStore store = new HadoopCheckpointStore(getCheckpointDir(), sc.hadoopConfiguration());
+        HadoopCheckpointStore store = new HadoopCheckpointStore(getCheckpointDir(), sc.hadoopConfiguration(),
+                getKeepCheckpoints());
         TrainingCheckpoint from = null;
         if (getResume()) {
             try {

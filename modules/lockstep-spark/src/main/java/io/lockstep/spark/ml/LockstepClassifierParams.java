@@ -46,6 +46,7 @@ public abstract class LockstepClassifierParams extends Estimator<LockstepClassif
     private final DoubleParam rollbackLrFactor;
     private final Param<String> checkpointDir;
     private final LongParam checkpointEvery;
+    private final IntParam keepCheckpoints;
     private final BooleanParam resume;
 
     protected LockstepClassifierParams(String uid) {
@@ -89,6 +90,8 @@ public abstract class LockstepClassifierParams extends Estimator<LockstepClassif
                 + " each rollback, in (0, 1)");
         checkpointDir = new Param<>(this, "checkpointDir", "Hadoop URI for checkpoints; empty = none");
         checkpointEvery = new LongParam(this, "checkpointEvery", "checkpoint every N steps (and at the end); 0 = at the end");
+        keepCheckpoints = new IntParam(this, "keepCheckpoints", "how many of the newest checkpoints to keep (>= 1), so"
+                + " a resume can fall back to an older one when the newest fails verification");
         resume = new BooleanParam(this, "resume", "continue from the newest complete checkpoint in checkpointDir");
 
         setDefault(labelCol, "label");
@@ -120,6 +123,7 @@ public abstract class LockstepClassifierParams extends Estimator<LockstepClassif
         setDefault(rollbackLrFactor, 0.5);
         setDefault(checkpointDir, "");
         setDefault(checkpointEvery, 0L);
+        setDefault(keepCheckpoints, io.lockstep.run.OutputSpec.DEFAULT_KEEP_CHECKPOINTS);
         setDefault(resume, false);
     }
 
@@ -162,6 +166,7 @@ public abstract class LockstepClassifierParams extends Estimator<LockstepClassif
     public DoubleParam rollbackLrFactor() { return rollbackLrFactor; }
     public Param<String> checkpointDir() { return checkpointDir; }
     public LongParam checkpointEvery() { return checkpointEvery; }
+    public IntParam keepCheckpoints() { return keepCheckpoints; }
     public BooleanParam resume() { return resume; }
 
     public String getFeaturesCol() { return getOrDefault(featuresCol()); }
@@ -194,5 +199,6 @@ public abstract class LockstepClassifierParams extends Estimator<LockstepClassif
     public double getRollbackLrFactor() { return (Double) getOrDefault(rollbackLrFactor); }
     public String getCheckpointDir() { return getOrDefault(checkpointDir); }
     public long getCheckpointEvery() { return (Long) getOrDefault(checkpointEvery); }
+    public int getKeepCheckpoints() { return (Integer) getOrDefault(keepCheckpoints); }
     public boolean getResume() { return (Boolean) getOrDefault(resume); }
 }

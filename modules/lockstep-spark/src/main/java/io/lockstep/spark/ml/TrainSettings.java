@@ -65,6 +65,10 @@ final class TrainSettings {
             throw new IllegalArgumentException(STAGE + " param checkpointEvery: must not be negative (got "
                     + p.getCheckpointEvery() + ")");
         }
+        if (p.getKeepCheckpoints() < 1) {
+            throw new IllegalArgumentException(STAGE + " param keepCheckpoints: must be at least 1 (got "
+                    + p.getKeepCheckpoints() + ")");
+        }
         if ((p.getResume() || p.getCheckpointEvery() > 0) && p.getCheckpointDir().isBlank()) {
             throw new IllegalArgumentException(STAGE + " param checkpointDir: needed by "
                     + (p.getResume() ? "resume" : "checkpointEvery"));

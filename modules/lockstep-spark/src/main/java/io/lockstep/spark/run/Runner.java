@@ -9,6 +9,7 @@ import io.lockstep.run.RunSpec;
 import io.lockstep.spark.Checkpointing;
 import io.lockstep.spark.EvalSets;
 import io.lockstep.spark.FaultInjection;
+import io.lockstep.spark.DriverPreflight;
 import io.lockstep.spark.HadoopCheckpointStore;
 import io.lockstep.spark.SparkDefaults;
 import io.lockstep.spark.StopRequest;
@@ -139,6 +140,17 @@ public final class Runner implements AutoCloseable {
     }
 
     /**
+     * Refuses, before anything is written, a run whose per-step results or driver arrays do not fit this
+     * context's driver ({@link DriverPreflight}; the trainer checks again before its first step).
+     *
+     * @throws io.lockstep.config.ConfigException naming the setting to change
+     */
+    public void preflight(Resolved run, InputCache.Inputs in) {
+        DriverPreflight.of(run.model().numParams(), in.train().numPartitions(), run.config())
+                .check(sc.getConf(), Runtime.getRuntime().maxMemory());
+    }
+
+    /**
      * Trains a resolved run on its placed data; a halt on divergence is a result, not an exception, and so is
      * a stop on {@code stop} ({@link TrainResult.Outcome#INTERRUPTED}, after the step during which it was made).
      */
@@ -160,7 +172,8 @@ public final class Runner implements AutoCloseable {
         Resolved run = resolve(spec);
         long every = spec.output().checkpointEvery();
         Checkpointing checkpointing = every == 0 ? Checkpointing.none() : checkpointing(checkpointUri(spec),
-                every == io.lockstep.run.OutputSpec.EACH_EPOCH ? Checkpointing.EACH_EPOCH : every, null, Map.of());
+                every == io.lockstep.run.OutputSpec.EACH_EPOCH ? Checkpointing.EACH_EPOCH : every,
+                spec.output().keepCheckpoints(), null, Map.of());
         return new Result(run, train(run, inputs(run), listener, checkpointing, FaultInjection.none(), new StopRequest()));
     }
 
@@ -179,17 +192,23 @@ public final class Runner implements AutoCloseable {
         return Path.of(spec.output().dir()).toAbsolutePath().resolve("checkpoints").toUri().toString();
     }
 
-    /** The newest complete checkpoint at {@code uri}, if any. */
+    /**
+     * The newest complete checkpoint at {@code uri} that passes verification, if any (newer ones that fail are
+     * skipped with a warning).
+     *
+     * @throws io.lockstep.train.CheckpointException if there are checkpoints but none passes verification
+     */
     public Optional<TrainingCheckpoint> latestCheckpoint(String uri) throws IOException {
         return new HadoopCheckpointStore(uri, sc.hadoopConfiguration()).latest();
     }
 
     /**
      * Checkpointing to {@code uri} every {@code every} steps ({@link Checkpointing#EACH_EPOCH}: after every
-     * epoch), resuming from {@code from} (null: from scratch).
+     * epoch), keeping the newest {@code keep}, resuming from {@code from} (null: from scratch).
      */
-    public Checkpointing checkpointing(String uri, long every, TrainingCheckpoint from, Map<String, String> metadata) {
-        return new Checkpointing(new HadoopCheckpointStore(uri, sc.hadoopConfiguration()), every, from, metadata);
+    public Checkpointing checkpointing(String uri, long every, int keep, TrainingCheckpoint from,
+                                       Map<String, String> metadata) {
+        return new Checkpointing(new HadoopCheckpointStore(uri, sc.hadoopConfiguration(), keep), every, from, metadata);
     }
 
     /** The context's master, application id and default parallelism, for run.json. */
