@@ -210,6 +210,19 @@ public final class TrainConfig {
         return steps > 0 ? steps : (long) epochs * stepsPerEpoch;
     }
 
+    /**
+     * The length the learning-rate schedule spans: the run's total steps, or with AdaScale its length in
+     * base iterations ({@link #adaScaleLength}).
+     */
+    public long scheduleLength(BatchPlan plan, int trainSize) {
+        return adaScale() ? adaScaleLength(trainSize) : totalSteps(plan);
+    }
+
+    /** Schedule steps per epoch (to convert warmup epochs): at the global batch, or at B_ref with AdaScale. */
+    public int scheduleStepsPerEpoch(int trainSize) {
+        return Math.max(1, trainSize / Math.max(1, adaScale() ? referenceBatch() : globalBatch));
+    }
+
     /** Total steps of the run on {@code plan}: the given steps, or the sum of the epochs' steps. */
     public long totalSteps(BatchPlan plan) {
         return steps > 0 ? steps : plan.firstStepOf(epochs);

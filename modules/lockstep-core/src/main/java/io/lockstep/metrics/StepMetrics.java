@@ -1,5 +1,6 @@
 package io.lockstep.metrics;
 
+import io.lockstep.adaptive.AdaScale;
 import io.lockstep.noise.NoiseScaleEstimator;
 import java.util.Map;
 
@@ -22,12 +23,25 @@ public record StepMetrics(long step, int epoch, long examples, Stats stats, doub
 
     /**
      * @param loss         mean training loss over the step's B examples (before the update)
-     * @param lr           learning rate used for the update (schedule × rollback factor)
+     * @param lr           learning rate used for the update (schedule × rollback factor; × AdaScale's gain)
      * @param gradNorm     L2 norm of the averaged gradient G_B, before clipping and regularization
      * @param clipped      whether global-norm clipping scaled the gradient
      * @param updateRatios ‖Δw‖/‖w‖ per parameter block
      * @param noise        gradient-noise-scale estimate after this step
+     * @param adaScale     AdaScale's gain, τ before the step and its estimates, or null without AdaScale
      */
     public record Stats(double loss, double lr, double gradNorm, boolean clipped, Map<String, Double> updateRatios,
-                        NoiseScaleEstimator.Estimate noise) {}
+                        NoiseScaleEstimator.Estimate noise, AdaScale.Gain adaScale) {
+        /** The stats of a step without AdaScale. */
+        public Stats(double loss, double lr, double gradNorm, boolean clipped, Map<String, Double> updateRatios,
+                     NoiseScaleEstimator.Estimate noise) {
+            this(loss, lr, gradNorm, clipped, updateRatios, noise, null);
+        }
+    }
+
+    /** Progress in steps of the run's length: step + 1, or τ after the step for AdaScale (base iterations). */
+    public double progress() {
+        AdaScale.Gain g = stats.adaScale();
+        return g == null ? step + 1 : g.tau() + g.gain();
+    }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.lockstep.adaptive.AdaScale;
 import io.lockstep.noise.NoiseScaleEstimator;
 import io.lockstep.optim.ParameterUpdate;
 import java.util.HashSet;
@@ -45,6 +46,7 @@ final class CheckpointCodec {
             arrays.put("bestParams", c.bestParams());
         }
         n.set("lastGood", c.lastGood() == null ? NullNode.instance : lastGood(c.lastGood(), arrays));
+        n.set("adaScale", adaScale(c.adaScale()));
         return new Encoded(n, arrays);
     }
 
@@ -56,7 +58,8 @@ final class CheckpointCodec {
                     snapshot(f.object("optimizer")), noise(f.object("noise")), guard(f.object("guard")),
                     f.doubleAt("lrFactor"), f.intAt("rollbacks"), f.doubleAt("bestLoss"), f.intAt("sinceBest"),
                     f.optionalArray("bestParams"), f.strings("metadata"),
-                    f.isNull("lastGood") ? null : lastGood(f.object("lastGood")));
+                    f.isNull("lastGood") ? null : lastGood(f.object("lastGood")),
+                    f.isNull("adaScale") ? null : adaScale(f.object("adaScale")));
             f.checkAllArraysUsed();
             return c;
         } catch (IllegalArgumentException | NullPointerException e) {
@@ -125,13 +128,33 @@ final class CheckpointCodec {
         n.set("optimizer", g.optimizer() == null ? NullNode.instance : snapshot(g.optimizer(), "lastGood.optimizer", arrays));
         n.set("noise", g.noise() == null ? NullNode.instance : noise(g.noise()));
         n.set("guard", guard(g.guard()));
+        n.set("adaScale", adaScale(g.adaScale()));
         return n;
     }
 
     private static TrainingCheckpoint.LastGood lastGood(Fields f) throws CheckpointException {
         return new TrainingCheckpoint.LastGood(f.longAt("step"), f.array("params"),
                 f.isNull("optimizer") ? null : snapshot(f.object("optimizer")),
-                f.isNull("noise") ? null : noise(f.object("noise")), guard(f.object("guard")));
+                f.isNull("noise") ? null : noise(f.object("noise")), guard(f.object("guard")),
+                f.isNull("adaScale") ? null : adaScale(f.object("adaScale")));
+    }
+
+    private static JsonNode adaScale(AdaScale.State s) {
+        if (s == null) {
+            return NullNode.instance;
+        }
+        ObjectNode n = NODES.objectNode();
+        n.put("baseBatch", s.baseBatch());
+        putDouble(n, "tau", s.tau());
+        putDouble(n, "biasedVariance", s.biasedVariance());
+        putDouble(n, "biasedSqNorm", s.biasedSqNorm());
+        putDouble(n, "unbias", s.unbias());
+        return n;
+    }
+
+    private static AdaScale.State adaScale(Fields f) throws CheckpointException {
+        return new AdaScale.State(f.intAt("baseBatch"), f.doubleAt("tau"), f.doubleAt("biasedVariance"),
+                f.doubleAt("biasedSqNorm"), f.doubleAt("unbias"));
     }
 
     // ------------------------------------------------------------------------------------ doubles

@@ -1,5 +1,6 @@
 package io.lockstep.train;
 
+import io.lockstep.adaptive.AdaScale;
 import io.lockstep.noise.NoiseScaleEstimator;
 import io.lockstep.optim.ParameterUpdate;
 import java.util.Map;
@@ -26,17 +27,27 @@ import java.util.Objects;
  * @param metadata      caller's metadata (string keys and values)
  * @param lastGood      the state the divergence guard falls back to if step {@code nextStep} diverges, or
  *                      null (then the checkpoint itself is the fallback)
+ * @param adaScale      AdaScale's state (τ and its averages), or null when the run does not use it
  */
 public record TrainingCheckpoint(long nextStep, float[] params, ParameterUpdate.Snapshot optimizer,
                                  NoiseScaleEstimator.State noise, DivergenceGuard guard, double lrFactor, int rollbacks,
                                  double bestLoss, int sinceBest, float[] bestParams, Map<String, String> metadata,
-                                 LastGood lastGood) {
+                                 LastGood lastGood, AdaScale.State adaScale) {
     public TrainingCheckpoint {
         Objects.requireNonNull(params, "params");
         Objects.requireNonNull(optimizer, "optimizer");
         Objects.requireNonNull(noise, "noise");
         Objects.requireNonNull(guard, "guard");
         metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
+    }
+
+    /** A checkpoint of a run without AdaScale. */
+    public TrainingCheckpoint(long nextStep, float[] params, ParameterUpdate.Snapshot optimizer,
+                              NoiseScaleEstimator.State noise, DivergenceGuard guard, double lrFactor, int rollbacks,
+                              double bestLoss, int sinceBest, float[] bestParams, Map<String, String> metadata,
+                              LastGood lastGood) {
+        this(nextStep, params, optimizer, noise, guard, lrFactor, rollbacks, bestLoss, sinceBest, bestParams, metadata,
+                lastGood, null);
     }
 
     /** A checkpoint without a separate last good state. */
@@ -58,12 +69,19 @@ public record TrainingCheckpoint(long nextStep, float[] params, ParameterUpdate.
      * @param optimizer optimizer state then (null unless the divergence policy is rollback)
      * @param noise     noise-estimator state then (null unless the divergence policy is rollback)
      * @param guard     divergence guard then
+     * @param adaScale  AdaScale's state then (null unless the policy is rollback and the run uses AdaScale)
      */
     public record LastGood(long step, float[] params, ParameterUpdate.Snapshot optimizer,
-                           NoiseScaleEstimator.State noise, DivergenceGuard guard) {
+                           NoiseScaleEstimator.State noise, DivergenceGuard guard, AdaScale.State adaScale) {
         public LastGood {
             Objects.requireNonNull(params, "params");
             Objects.requireNonNull(guard, "guard");
+        }
+
+        /** A last good state of a run without AdaScale. */
+        public LastGood(long step, float[] params, ParameterUpdate.Snapshot optimizer, NoiseScaleEstimator.State noise,
+                        DivergenceGuard guard) {
+            this(step, params, optimizer, noise, guard, null);
         }
     }
 }

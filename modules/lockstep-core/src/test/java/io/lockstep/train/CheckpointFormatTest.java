@@ -70,6 +70,8 @@ class CheckpointFormatTest {
         assertSnapshot(c.lastGood().optimizer(), back.lastGood().optimizer());
         assertEquals(c.lastGood().noise(), back.lastGood().noise());
         assertGuard(c.lastGood().guard(), back.lastGood().guard());
+        assertEquals(c.adaScale(), back.adaScale(), "AdaScale's tau and averages, bit for bit");
+        assertEquals(c.lastGood().adaScale(), back.lastGood().adaScale());
     }
 
     @Test
@@ -80,6 +82,7 @@ class CheckpointFormatTest {
         TrainingCheckpoint back = write(bare).read();
         assertNull(back.bestParams());
         assertNull(back.lastGood());
+        assertNull(back.adaScale());
         assertEquals(Double.POSITIVE_INFINITY, back.bestLoss());
         TrainingCheckpoint halfGood = new TrainingCheckpoint(3, c.params(), c.optimizer(), c.noise(), c.guard(), 1.0, 0,
                 1.5, 0, null, Map.of(), new TrainingCheckpoint.LastGood(2, c.params(), null, null, c.guard()));
@@ -239,7 +242,8 @@ class CheckpointFormatTest {
         return new TrainingCheckpoint(20, params, opt, noise, guard, 0.1 * 0.1, 2, 0.123456789012345678, 1, floats(rnd),
                 Map.of("run", "runs/a", "spec", "{\n  \"train\" : {\"lr\" : 0.1}\n}"),
                 new TrainingCheckpoint.LastGood(19, floats(rnd), oldOpt, new NoiseScaleEstimator.State(0.9, 0, 0, -0.0),
-                        fresh));
+                        fresh, new io.lockstep.adaptive.AdaScale.State(32, 17.25, 1.0 / 3, Double.MIN_VALUE, 0.5)),
+                new io.lockstep.adaptive.AdaScale.State(32, 18.0 + 1.0 / 7, 2.0 / 3, 1e-300, 1 - 1e-16));
     }
 
     private static float[] floats(Random rnd) {

@@ -30,8 +30,8 @@ public record Checkpointing(CheckpointStore store, long every, TrainingCheckpoin
         return new Checkpointing(null, 0, null, Map.of());
     }
 
-    boolean due(long stepsDone, long totalSteps, boolean epochEnd) {
-        return store != null && (stepsDone == totalSteps || every > 0 && stepsDone % every == 0
+    boolean due(long stepsDone, boolean last, boolean epochEnd) {
+        return store != null && (last || every > 0 && stepsDone % every == 0
                 || every == EACH_EPOCH && epochEnd);
     }
 }

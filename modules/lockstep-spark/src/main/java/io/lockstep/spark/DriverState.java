@@ -1,5 +1,6 @@
 package io.lockstep.spark;
 
+import io.lockstep.adaptive.AdaScale;
 import io.lockstep.config.DivergenceConfig;
 import io.lockstep.config.TrainConfig;
 import io.lockstep.data.BatchPlan;
@@ -38,6 +39,7 @@ final class DriverState {
 
     private float[] params;
     private NoiseScaleEstimator noise;
+    private AdaScale adaScale;
     private DivergenceGuard guard;
     private double lrFactor = 1.0;
     private int rollbacks;
@@ -50,7 +52,7 @@ final class DriverState {
 
     /** State before the update of {@code step}, whose loss was accepted. */
     private record Snapshot(long step, float[] params, ParameterUpdate.Snapshot optimizer, NoiseScaleEstimator noise,
-                            DivergenceGuard guard) {}
+                            DivergenceGuard guard, AdaScale.State adaScale) {}
 
     DriverState(ModelAdapter model, TrainConfig config, BatchPlan plan, TrainListener listener) {
         this.model = model;
@@ -61,6 +63,7 @@ final class DriverState {
         this.stopping = new EarlyStopping(config.earlyStoppingPatience());
         this.params = model.initialParams();
         this.noise = new NoiseScaleEstimator(config.noiseEmaDecay());
+        this.adaScale = config.adaScale() ? new AdaScale(config.referenceBatch()) : null;
         this.guard = DivergenceGuard.start(config.divergence());
         this.lastGood = snapshot(0);
     }
@@ -76,6 +79,11 @@ final class DriverState {
         s.params = c.params().clone();
         s.update.restore(c.optimizer());
         s.noise = NoiseScaleEstimator.fromState(c.noise());
+        if (config.adaScale() != (c.adaScale() != null)) {
+            throw new IllegalArgumentException("the checkpoint was written " + (c.adaScale() != null ? "with" : "without")
+                    + " lrScaling adascale, the run is configured " + (config.adaScale() ? "with" : "without") + " it");
+        }
+        s.adaScale = c.adaScale() == null ? null : AdaScale.fromState(c.adaScale());
         s.guard = c.guard();
         s.lrFactor = c.lrFactor();
         s.rollbacks = c.rollbacks();
@@ -86,7 +94,7 @@ final class DriverState {
         boolean full = config.divergence().policy() == DivergenceConfig.Policy.ROLLBACK;
         s.lastGood = g == null || (full && g.optimizer() == null) ? s.snapshot(c.nextStep())
                 : new Snapshot(g.step(), g.params().clone(), full ? g.optimizer() : null,
-                        full ? NoiseScaleEstimator.fromState(g.noise()) : null, g.guard());
+                        full ? NoiseScaleEstimator.fromState(g.noise()) : null, g.guard(), full ? g.adaScale() : null);
         return s;
     }
 
@@ -95,7 +103,13 @@ final class DriverState {
         return new TrainingCheckpoint(nextStep, params.clone(), update.snapshot(), noise.state(), guard, lrFactor,
                 rollbacks, stopping.best(), stopping.sinceBest(), bestParams == null ? null : bestParams.clone(),
                 metadata, new TrainingCheckpoint.LastGood(lastGood.step(), lastGood.params().clone(), lastGood.optimizer(),
-                        lastGood.noise() == null ? null : lastGood.noise().state(), lastGood.guard()));
+                        lastGood.noise() == null ? null : lastGood.noise().state(), lastGood.guard(), lastGood.adaScale()),
+                adaScale == null ? null : adaScale.state());
+    }
+
+    /** AdaScale's τ: base iterations done so far (0 without AdaScale). */
+    double tau() {
+        return adaScale == null ? 0 : adaScale.tau();
     }
 
     /** The step the next update will be (after a resume, the checkpoint's step). */
@@ -150,22 +164,40 @@ final class DriverState {
     }
 
     /** Accepts the step's loss, clips, applies the one optimizer update and reports the step's metrics. */
-    void applyUpdate(long step, int epoch, StepGradient grad, double lr, long startNanos) {
+    /**
+     * Accepts the step's loss, clips, applies the one optimizer update and reports the step's metrics. With
+     * AdaScale the rate applied is {@code scheduledLr} times the step's gain ratio, and τ advances by the gain.
+     */
+    void applyUpdate(long step, int epoch, StepGradient grad, double scheduledLr, long startNanos) {
+        NoiseScaleEstimator.Estimate estimate = noise.observe(grad.count(), grad.norm() * grad.norm(),
+                grad.smallBatches(), grad.meanSmallBatchSqNorm());
+        AdaScale.Gain gain = adaScale == null ? null : adaScaleGain(grad, estimate);
+        double lr = gain == null ? scheduledLr : scheduledLr * gain.gain();
         lastGood = snapshot(step);
         guard = guard.accept(grad.meanLoss());
         boolean clipped = GradientClipping.clip(grad.mean(), model.layout(), grad.norm(), config.clipNorm());
         long t0 = System.nanoTime();
         update.apply(params, grad.mean(), lr, step);
         double updateMillis = (System.nanoTime() - t0) / 1e6;
-        NoiseScaleEstimator.Estimate estimate = noise.observe(grad.count(), grad.norm() * grad.norm(),
-                grad.smallBatches(), grad.meanSmallBatchSqNorm());
+        if (gain != null) {
+            adaScale.advance(gain.gain());
+        }
         StepTimings t = grad.timings();
         StepMetrics.Stats stats = new StepMetrics.Stats(grad.meanLoss(), lr, grad.norm(), clipped,
-                UpdateRatios.of(model.layout(), lastGood.params(), update.lastUpdate()), estimate);
+                UpdateRatios.of(model.layout(), lastGood.params(), update.lastUpdate()), estimate, gain);
         listener.onStep(new StepMetrics(step, epoch, plan.examplesThrough(step), stats,
                 (System.nanoTime() - startNanos) / 1e6, new StepTimings(t.broadcastMillis(), t.jobMillis(),
                         t.slowestTaskMillis(), t.aggregateMillis(), updateMillis)));
         stepsApplied = step + 1;
+    }
+
+    private AdaScale.Gain adaScaleGain(StepGradient grad, NoiseScaleEstimator.Estimate estimate) {
+        if (grad.smallBatches() < 2) {
+            throw new IllegalArgumentException("lrScaling adascale needs at least two parts per step to measure the"
+                    + " gradient variance, but step " + stepsApplied + " had " + grad.smallBatches()
+                    + ": use workers >= 2, a ghostBatch or a microBatch below the global batch");
+        }
+        return adaScale.observe(Math.toIntExact(grad.count()), estimate);
     }
 
     /** Tells the listener that an evaluation of {@code examples} examples of {@code set} starts. */
@@ -212,7 +244,8 @@ final class DriverState {
 
     private Snapshot snapshot(long step) {
         boolean full = config.divergence().policy() == DivergenceConfig.Policy.ROLLBACK;
-        return new Snapshot(step, params.clone(), full ? update.snapshot() : null, full ? noise.copy() : null, guard);
+        return new Snapshot(step, params.clone(), full ? update.snapshot() : null, full ? noise.copy() : null, guard,
+                full && adaScale != null ? adaScale.state() : null);
     }
 
     private void restore(Snapshot s) {
@@ -220,6 +253,7 @@ final class DriverState {
         if (s.optimizer() != null) {
             update.restore(s.optimizer());
             noise = s.noise().copy();
+            adaScale = s.adaScale() == null ? adaScale : AdaScale.fromState(s.adaScale());
         }
         guard = s.guard();
         stepsApplied = s.step();

@@ -10,6 +10,7 @@ import io.lockstep.metrics.TrainPlan;
 import io.lockstep.model.ModelAdapter;
 import io.lockstep.schedule.LrSchedule;
 import io.lockstep.train.GradientClipping;
+import io.lockstep.train.RunLength;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -100,20 +101,20 @@ public final class SyncTrainer {
         DriverPreflight.of(model.numParams(), train.numPartitions(), config).check(sc.getConf(),
                 Runtime.getRuntime().maxMemory());
         BatchPlan batches = config.batchPlan(train.size());
-        long totalSteps = config.totalSteps(batches);
-        LrSchedule schedule = config.schedule(totalSteps);
+        RunLength length = RunLength.of(config, batches, train.size());
+        LrSchedule schedule = config.schedule(length.length());
         listener.onStart(new TrainPlan(train.size(), config.globalBatch(), train.numPartitions(), config.microBatch(),
-                batches.stepsPerEpoch(), totalSteps, model.numParams(), config.peakLr(), schedule.describe()));
+                batches.stepsPerEpoch(), length.length(), model.numParams(), config.peakLr(), schedule.describe()));
 
         DriverState state = checkpointing.resume() == null ? new DriverState(model, config, batches, listener)
                 : DriverState.resume(model, config, batches, listener, checkpointing.resume());
         long step = state.nextStep();
-        if (step > totalSteps) {
-            throw new IllegalArgumentException("the checkpoint is at step " + step + ", beyond the run's " + totalSteps
+        if (!length.inTau() && step > length.length()) {
+            throw new IllegalArgumentException("the checkpoint is at step " + step + ", beyond the run's " + length.length()
                     + " total steps; give a larger total to extend the run");
         }
         long savedAt = -1; // the step of this call's newest checkpoint
-        while (step < totalSteps) {
+        while (!length.done(step, state.tau())) {
             if (stop.isRequested()) {
                 if (checkpointing.store() != null && savedAt != step) {
                     saveCheckpoint(checkpointing, state, step);
@@ -123,7 +124,7 @@ public final class SyncTrainer {
             long start = System.nanoTime();
             int epoch = batches.epochOf(step);
             StepGradient grad = gradient(train, state.params(), batches.batch(step), step);
-            double lr = schedule.lr(step) * state.lrFactor();
+            double lr = schedule.lr(length.schedulePosition(step, state.tau())) * state.lrFactor();
             Optional<String> diverged = state.checkDivergence(grad.meanLoss(), grad.norm());
             if (diverged.isPresent()) {
                 if (!state.recover(step, epoch, grad.meanLoss(), lr, diverged.get())) {
@@ -134,7 +135,8 @@ public final class SyncTrainer {
             }
             state.applyUpdate(step, epoch, grad, lr, start);
             step++;
-            boolean epochEnd = batches.endsEpoch(step - 1) || step == totalSteps;
+            boolean last = length.done(step, state.tau());
+            boolean epochEnd = batches.endsEpoch(step - 1) || last;
             if (epochEnd || config.evalEvery() > 0 && step % config.evalEvery() == 0) {
                 evaluateAll(evalSets, state, step - 1, epoch, epochEnd);
                 if (state.reachedTarget(step - 1)) {
@@ -144,7 +146,7 @@ public final class SyncTrainer {
                     return state.result(TrainResult.Outcome.EARLY_STOPPED);
                 }
             }
-            if (checkpointing.due(step, totalSteps, epochEnd)) {
+            if (checkpointing.due(step, last, epochEnd)) {
                 saveCheckpoint(checkpointing, state, step);
                 savedAt = step;
             }

@@ -44,7 +44,7 @@ final class ConsoleProgress implements TrainListener, AutoCloseable {
 
     @Override
     public void onStep(StepMetrics m) {
-        bar.stepTo(m.step() + 1);
+        bar.stepTo((long) Math.min(m.progress(), plan.totalSteps()));
         stepMessage = String.format(" ep %d loss %.4f", m.epoch() + 1, m.loss());
         bar.setExtraMessage(stepMessage);
     }

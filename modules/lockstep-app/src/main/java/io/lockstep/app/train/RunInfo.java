@@ -55,6 +55,7 @@ record RunInfo(Runner.Resolved run, InputCache.Inputs inputs, Map<String, Object
         ModelAdapter model = model();
         BatchPlan plan = config.batchPlan(inputs.train().size());
         long total = config.totalSteps(plan);
+        long scheduleLength = config.scheduleLength(plan, inputs.train().size());
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("global_batch", config.globalBatch());
         d.put("workers", config.workers());
@@ -66,11 +67,14 @@ record RunInfo(Runner.Resolved run, InputCache.Inputs inputs, Map<String, Object
         d.put("batch_schedule", plan.batchSchedule().describe());
         d.put("steps_per_epoch", plan.stepsPerEpoch());
         d.put("total_steps", total);
+        if (config.adaScale()) {
+            d.put("adascale_length", scheduleLength); // base iterations: the run ends when tau reaches it
+        }
         d.put("lr", config.lr());
         d.put("reference_batch", config.referenceBatch());
         d.put("lr_scaling", config.lrScaling().cliName());
         d.put("peak_lr", config.peakLr());
-        d.put("schedule", config.schedule(total).describe());
+        d.put("schedule", config.schedule(scheduleLength).describe());
         return d;
     }
 

@@ -129,6 +129,12 @@ final class RunRecorder implements TrainListener, AutoCloseable {
         line.put("noise_grad_sq", finiteOrNull(n.gradSqNorm()));
         line.put("noise_trace_sigma", finiteOrNull(n.traceSigma()));
         line.put("b_simple", finiteOrNull(n.bSimple()));
+        if (s.adaScale() != null) {
+            line.put("adascale_gain", s.adaScale().gain());
+            line.put("adascale_tau", s.adaScale().tau() + s.adaScale().gain());
+            line.put("adascale_variance", finiteOrNull(s.adaScale().variance()));
+            line.put("adascale_sq_norm", finiteOrNull(s.adaScale().sqNorm()));
+        }
         Map<String, Double> ratios = new LinkedHashMap<>();
         s.updateRatios().forEach((k, v) -> ratios.put(k, finiteOrNull(v)));
         line.put("update_ratio", ratios);

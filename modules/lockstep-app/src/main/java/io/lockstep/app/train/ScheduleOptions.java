@@ -13,8 +13,10 @@ final class ScheduleOptions {
     double lr;
 
     @Option(names = "--lr-scaling", paramLabel = "RULE", defaultValue = "none",
-            description = "Scale --lr for the global batch: none, linear (lr*B/B_ref, Goyal 2017) or sqrt "
-                    + "(lr*sqrt(B/B_ref), Hoffer 2017). Default: ${DEFAULT-VALUE}.")
+            description = "Scale --lr for the global batch: none, linear (lr*B/B_ref, Goyal 2017), sqrt "
+                    + "(lr*sqrt(B/B_ref), Hoffer 2017) or adascale (each step lr times the measured gain ratio "
+                    + "r in [1, B/B_ref], the schedule, warmup and --steps/--epochs counted in base iterations of "
+                    + "B_ref; Johnson 2020; SGD/Nesterov, needs 2+ parts per step). Default: ${DEFAULT-VALUE}.")
     String lrScaling;
 
     @Option(names = "--reference-batch", paramLabel = "B_REF",

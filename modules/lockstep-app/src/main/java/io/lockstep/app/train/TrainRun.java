@@ -236,10 +236,14 @@ public final class TrainRun {
         if (config.batchGrowthFactor() > 0) {
             console.printf("  batch growth instead of LR decay: %s%n", plan.batchSchedule().describe());
         }
-        console.printf("  steps/epoch %d, total steps %d, optimizer %s, seed %d%n", plan.stepsPerEpoch(), total,
-                config.optimizer().describe(), config.seed());
-        console.printf("  lr %g at B_ref=%d, %s scaling -> peak lr %g; schedule: %s%n", config.lr(),
+        long length = config.scheduleLength(plan, in.train().size());
+        console.printf("  steps/epoch %d, total steps %s, optimizer %s, seed %d%n", plan.stepsPerEpoch(),
+                config.adaScale() ? "until tau reaches " + length + " base iterations (at most " + length + " steps, at"
+                        + " least " + (long) Math.ceil(length * config.referenceBatch() / (double) config.globalBatch()) + ")"
+                        : String.valueOf(total), config.optimizer().describe(), config.seed());
+        console.printf("  lr %g at B_ref=%d, %s scaling -> peak lr %g%s; schedule: %s%n", config.lr(),
                 config.referenceBatch(), config.lrScaling().cliName(), config.peakLr(),
-                config.schedule(total).describe());
+                config.adaScale() ? String.format(" x gain in [1, %.4g]", config.globalBatch()
+                        / (double) config.referenceBatch()) : "", config.schedule(length).describe());
     }
 }

@@ -67,7 +67,7 @@ public abstract class LockstepClassifierParams extends Estimator<LockstepClassif
         momentum = new DoubleParam(this, "momentum", "momentum of nesterov and lars");
         l2 = new DoubleParam(this, "l2", "L2 on weights, applied once on the driver");
         weightDecay = new DoubleParam(this, "weightDecay", "weight decay on weights, applied once on the driver");
-        lrScaling = new Param<>(this, "lrScaling", "none, linear or sqrt: scale lr from referenceBatch to globalBatch");
+        lrScaling = new Param<>(this, "lrScaling", "none, linear, sqrt (scale lr from referenceBatch to globalBatch) or adascale (lr times the measured gain ratio)");
         referenceBatch = new IntParam(this, "referenceBatch", "the batch lr was tuned at; 0 = globalBatch");
         schedule = new Param<>(this, "schedule", "after warmup: constant, step, cosine or poly");
         warmup = new Param<>(this, "warmup", "none, gradual or constant; empty = gradual if warmupSteps > 0, else none");

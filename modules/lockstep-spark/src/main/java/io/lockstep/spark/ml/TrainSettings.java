@@ -107,7 +107,7 @@ final class TrainSettings {
                 throw new IllegalArgumentException(STAGE + " param globalBatch: " + p.getGlobalBatch()
                         + " is larger than the training set (" + trainSize + " examples)");
             }
-            param("schedule", () -> c.schedule(c.totalSteps(c.batchPlan(trainSize))));
+            param("schedule", () -> c.schedule(c.scheduleLength(c.batchPlan(trainSize), trainSize)));
         }
         return c;
     }

@@ -124,8 +124,8 @@ public final class Runner implements AutoCloseable {
     /** The trainer's config; a schedule that does not fit the run (e.g. warmup >= total steps) fails here, not in training. */
     private static TrainConfig config(RunSpec s, int trainSize) {
         try {
-            TrainConfig c = s.trainConfig(Math.max(1, trainSize / Math.max(1, s.train().globalBatch())));
-            c.schedule(c.totalSteps(c.batchPlan(trainSize)));
+            TrainConfig c = s.trainConfig(s.train().scheduleStepsPerEpoch(trainSize));
+            c.schedule(c.scheduleLength(c.batchPlan(trainSize), trainSize));
             return c;
         } catch (ConfigException e) {
             throw e;
