@@ -59,13 +59,13 @@ class LrScalingTest {
         for (LrScaling s : LrScaling.values()) {
             assertEquals(s, LrScaling.parse(s.toString()));
         }
-        assertEquals("none, linear, sqrt", LrScaling.validNames());
+        assertEquals("none, linear, sqrt, adascale", LrScaling.validNames());
     }
 
     @Test
     void parseErrorListsValidNames() {
-        assertMessage("unknown lr scaling 'cubic' (valid values: none, linear, sqrt)", () -> LrScaling.parse("cubic"));
-        assertMessage("unknown lr scaling 'null' (valid values: none, linear, sqrt)", () -> LrScaling.parse(null));
+        assertMessage("unknown lr scaling 'cubic' (valid values: none, linear, sqrt, adascale)", () -> LrScaling.parse("cubic"));
+        assertMessage("unknown lr scaling 'null' (valid values: none, linear, sqrt, adascale)", () -> LrScaling.parse(null));
     }
 
     static void assertMessage(String expected, Runnable r) {
