@@ -6,6 +6,7 @@ usage: scripts/results_tables.py [SWEEPS_DIR]     (default runs/sweeps; each exp
 Plain Python 3 (csv/json only), so it runs without pandas. Every number in RESULTS.md comes from this output.
 """
 import csv
+import gzip
 import json
 import math
 import os
@@ -28,7 +29,8 @@ def num(v):
 
 def evals(sweeps, name, run, kind="eval"):
     out = []
-    with open(os.path.join(sweeps, name, "runs", run, "metrics.jsonl")) as f:
+    path = os.path.join(sweeps, name, "runs", run, "metrics.jsonl")
+    with (open(path) if os.path.exists(path) else gzip.open(path + ".gz", "rt")) as f:  # results/ keeps them gzipped
         for line in f:
             rec = json.loads(line)
             if rec.get("type") == kind:
@@ -211,6 +213,66 @@ def ghost_batch(sweeps):
         print(f"G={g}: last step loss P=1 vs P=2 relative difference {abs(losses[0] - losses[-1]) / abs(losses[0]):.2g}")
 
 
+def step_records(sweeps, name, run):
+    return evals(sweeps, name, run, kind="step")
+
+
+def debiased_ema(values, decay):
+    """Bias-corrected EMA after each value, as NoiseScaleEstimator and AdaScale (unbias weight kept explicitly)."""
+    biased, unbias, out = 0.0, 0.0, []
+    for v in values:
+        biased = decay * biased + (1 - decay) * v
+        unbias = decay * unbias + (1 - decay)
+        out.append(biased / unbias)
+    return out
+
+
+def median(xs):
+    s = sorted(xs)
+    n = len(s)
+    return (s[n // 2] + s[(n - 1) // 2]) / 2
+
+
+def adascale(sweeps):
+    rs = rows(sweeps, "adascale")
+    if rs is None:
+        return
+    print("\n## 8. adascale")
+    body, compare = [], []
+    for r in sorted(rs, key=lambda r: (int(r["global_batch"]), r["lr_scaling"], int(r["seed"]))):
+        steps = step_records(sweeps, "adascale", r["run"])
+        gains = [s["adascale_gain"] for s in steps if "adascale_gain" in s]
+        res = f"div@{r['diverged_step']}" if r["diverged"] == "true" else f"{num(r['final_test_accuracy']):.4f}"
+        body.append([r["global_batch"], r["lr_scaling"], r["seed"], r["steps"], r["examples"], res,
+                     f"{num(r['final_val_accuracy']):.4f}", f"{sum(gains) / len(gains):.2f}" if gains else "-",
+                     f"{num(r['wall_seconds']):.0f}"])
+        if gains:
+            compare.append((r, steps))
+    table(["B", "rule", "seed", "steps", "examples", "test acc", "val acc", "mean gain", "wall s"], body)
+    # AdaScale's sigma^2/mu^2 vs B_simple: recomputed from the logged per-step estimates (noise_trace_sigma,
+    # noise_grad_sq) with AdaScale's smoothing (theta = 1 - S/1000, clipped) and with the noise estimator's decay.
+    print("\nnoise scale over the last 20% of steps (medians): b0*var/sq as logged | recomputed with theta | "
+          "B_simple as logged | recomputed with the run's decay | AdaScale's clipping at the run's decay")
+    for r, steps in compare:
+        b0, batch = int(r["reference_batch"]), int(r["global_batch"])
+        with open(os.path.join(sweeps, "adascale", "runs", r["run"], "run.json")) as f:
+            decay = json.load(f)["spec"]["train"]["noiseEmaDecay"]
+        theta = max(1 - batch / b0 / 1000, 0)
+        tr = [s["noise_trace_sigma"] for s in steps]
+        sq = [s["noise_grad_sq"] for s in steps]
+        var_t = debiased_ema([max(t / b0, 1e-6) for t in tr], theta)
+        sq_t = debiased_ema([max(g, 0.0) for g in sq], theta)
+        var_b = debiased_ema([max(t / b0, 1e-6) for t in tr], decay)
+        sq_b = debiased_ema([max(g, 0.0) for g in sq], decay)
+        bs_b = [a / b for a, b in zip(debiased_ema(tr, decay), debiased_ema(sq, decay))]
+        tail = range(int(len(steps) * 0.8), len(steps))
+        logged = median([b0 * steps[i]["adascale_variance"] / steps[i]["adascale_sq_norm"] for i in tail])
+        print(f"B={batch} seed {r['seed']} (theta {theta:.3f}, decay {decay}): {logged:.0f} | "
+              f"{median([b0 * var_t[i] / sq_t[i] for i in tail]):.0f} | "
+              f"{median([steps[i]['b_simple'] for i in tail]):.0f} | {median([bs_b[i] for i in tail]):.0f} | "
+              f"{median([b0 * var_b[i] / sq_b[i] for i in tail]):.0f}")
+
+
 def main():
     sweeps = sys.argv[1] if len(sys.argv) > 1 else "runs/sweeps"
     b_crit = steps_to_target(sweeps)
@@ -220,6 +282,7 @@ def main():
     scaling_rules(sweeps)
     generalization_gap(sweeps)
     ghost_batch(sweeps)
+    adascale(sweeps)
 
 
 if __name__ == "__main__":
