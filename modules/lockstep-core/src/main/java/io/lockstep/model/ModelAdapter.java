@@ -7,11 +7,16 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.SplittableRandom;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.api.Trainable;
+import org.deeplearning4j.nn.conf.CacheMode;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.memory.MemoryReport;
+import org.deeplearning4j.nn.conf.memory.MemoryUseMode;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.graph.vertex.impl.FrozenVertex;
 import org.deeplearning4j.nn.layers.FrozenLayer;
@@ -138,6 +143,27 @@ public final class ModelAdapter implements Serializable {
             initialParams = newNetwork().params().toFloatVector();
         }
         return initialParams.clone();
+    }
+
+    /**
+     * DL4J's estimate ({@code getMemoryReport}, training mode, no cache, float32) of the bytes one worker's
+     * network needs for a forward and backward pass of {@code passBatch} examples: parameters, gradients,
+     * updater state, activations and working memory. The input is the data's flat rows
+     * ({@code feedForward(numFeatures)}); the configuration's own input preprocessors (e.g. the
+     * {@code convolutionalFlat} input of the built-in CNNs) reshape it as in training. Empty when DL4J
+     * cannot produce a report for this configuration (a layer without one, or types it cannot infer).
+     */
+    public OptionalLong trainingMemoryBytes(int passBatch) {
+        InputType in = InputType.feedForward(numFeatures);
+        try {
+            MemoryReport report = kind == Kind.MULTI_LAYER
+                    ? MultiLayerConfiguration.fromJson(configJson).getMemoryReport(in)
+                    : ComputationGraphConfiguration.fromJson(configJson).getMemoryReport(in);
+            return OptionalLong.of(report.getTotalMemoryBytes(passBatch, MemoryUseMode.TRAINING, CacheMode.NONE,
+                    DataType.FLOAT));
+        } catch (RuntimeException e) {
+            return OptionalLong.empty();
+        }
     }
 
     /** A fresh network for this thread's exclusive use (DL4J networks are not thread-safe). */
