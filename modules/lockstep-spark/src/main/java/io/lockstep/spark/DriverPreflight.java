@@ -77,7 +77,8 @@ public record DriverPreflight(long numParams, int partitions, int optimizerArray
         }
     }
 
-    private static String size(long bytes) {
+    /** {@code bytes} as MiB or KiB with one decimal, for the preflight messages. */
+    static String size(long bytes) {
         return bytes >= MIB ? String.format(Locale.ROOT, "%.1f MiB", bytes / (double) MIB)
                 : String.format(Locale.ROOT, "%.1f KiB", bytes / 1024.0);
     }

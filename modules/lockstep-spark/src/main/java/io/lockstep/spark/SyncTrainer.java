@@ -100,6 +100,8 @@ public final class SyncTrainer {
         }
         DriverPreflight.of(model.numParams(), train.numPartitions(), config).check(sc.getConf(),
                 Runtime.getRuntime().maxMemory());
+        ExecutorPreflight.of(model, config, train.placement(), train.numPartitions()).check(sc.getConf(), sc.isLocal(),
+                sc.defaultParallelism(), Runtime.getRuntime().maxMemory());
         BatchPlan batches = config.batchPlan(train.size());
         RunLength length = RunLength.of(config, batches, train.size());
         LrSchedule schedule = config.schedule(length.length());

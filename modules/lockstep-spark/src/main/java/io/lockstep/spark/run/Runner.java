@@ -10,6 +10,7 @@ import io.lockstep.spark.Checkpointing;
 import io.lockstep.spark.EvalSets;
 import io.lockstep.spark.FaultInjection;
 import io.lockstep.spark.DriverPreflight;
+import io.lockstep.spark.ExecutorPreflight;
 import io.lockstep.spark.HadoopCheckpointStore;
 import io.lockstep.spark.SparkDefaults;
 import io.lockstep.spark.StopRequest;
@@ -141,13 +142,16 @@ public final class Runner implements AutoCloseable {
 
     /**
      * Refuses, before anything is written, a run whose per-step results or driver arrays do not fit this
-     * context's driver ({@link DriverPreflight}; the trainer checks again before its first step).
+     * context's driver ({@link DriverPreflight}), or whose gradient tasks do not fit its executors
+     * ({@link ExecutorPreflight}); the trainer checks again before its first step.
      *
      * @throws io.lockstep.config.ConfigException naming the setting to change
      */
     public void preflight(Resolved run, InputCache.Inputs in) {
         DriverPreflight.of(run.model().numParams(), in.train().numPartitions(), run.config())
                 .check(sc.getConf(), Runtime.getRuntime().maxMemory());
+        ExecutorPreflight.of(run.model(), run.config(), in.train().placement(), in.train().numPartitions())
+                .check(sc.getConf(), sc.isLocal(), sc.defaultParallelism(), Runtime.getRuntime().maxMemory());
     }
 
     /**
