@@ -135,7 +135,8 @@ class InterruptCliTest {
 
     /** {@code java <the launcher's flags> -cp <test classpath> io.lockstep.app.Main args}, stdout and stderr to {@code console}. */
     private static Process start(List<String> args, Path console) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        List<String> cmd = new ArrayList<>(sigintIgnored() ? restoringSigint() : List.of());
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(launcherFlags());
         cmd.addAll(List.of("-Xmx1g", "-cp", System.getProperty("surefire.test.class.path",
                 System.getProperty("java.class.path")), Main.class.getName()));
@@ -143,6 +144,29 @@ class InterruptCliTest {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(console.toFile());
         pb.environment().remove("LOCKSTEP_LAUNCHER");
         return pb.start();
+    }
+
+    /**
+     * Whether SIGINT is ignored in this process (and so, inherited, in the child): a shell starts background
+     * jobs that way, and the JVM then keeps it ignored, as it should. Linux: the SigIgn mask in /proc/self/status.
+     */
+    private static boolean sigintIgnored() throws IOException {
+        Path status = Path.of("/proc/self/status");
+        if (!Files.exists(status)) {
+            return false;
+        }
+        return Files.readAllLines(status).stream().filter(l -> l.startsWith("SigIgn:")).findFirst()
+                .map(l -> (Long.parseUnsignedLong(l.substring(7).trim(), 16) & (1L << 1)) != 0).orElse(false);
+    }
+
+    /** A prefix that starts the child with SIGINT back at its default action (python3 resets it, then execs). */
+    private static List<String> restoringSigint() {
+        boolean python = java.util.Arrays.stream(System.getenv().getOrDefault("PATH", "").split(":"))
+                .anyMatch(d -> Files.isExecutable(Path.of(d, "python3")));
+        org.junit.jupiter.api.Assumptions.assumeTrue(python, "SKIPPED: SIGINT is ignored in this"
+                + " environment (started as a background job) and python3 is not there to restore it for the child");
+        return List.of("python3", "-c", "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); "
+                + "os.execv(sys.argv[1], sys.argv[1:])");
     }
 
     /** The JVM flags bin/lockstep starts the CLI with (bin/lockstep-jvm-flags). */
