@@ -1,0 +1,72 @@
+package io.lockstep.fuzz;
+
+import java.lang.management.ManagementFactory;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * The contract a fuzz target checks around one parse: it returns a result, or throws the parser's documented
+ * exception type with a one-line message that names the input (a file, "run spec", ...). Anything else — another
+ * exception (NPE, index out of bounds, a library's IllegalArgumentException...), an Error such as
+ * OutOfMemoryError or StackOverflowError, or more than {@link #MAX_ALLOCATION} bytes allocated for an input of a
+ * few kilobytes (an allocation sized by an untrusted header) — fails the target with an AssertionError.
+ */
+public final class FuzzContract {
+    /**
+     * Bytes one parse of a fuzz input may allocate. Fuzz inputs are at most a few KiB (libFuzzer's default
+     * {@code -max_len} is 4096); gzip can expand them about 1000-fold, a float copy 4-fold more: a few tens of MiB
+     * at most. A header that declares 2^28 values and is believed before the data is read allocates 1 GiB.
+     */
+    public static final long MAX_ALLOCATION = 256L << 20;
+
+    private static final com.sun.management.ThreadMXBean THREADS =
+            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+
+    private FuzzContract() {}
+
+    /**
+     * Runs {@code parse}; returns its result, or null when it threw a clean {@code error}.
+     *
+     * @param error the documented exception type (subclasses count)
+     * @param names the message must contain at least one of these (the input's file names, a field...)
+     */
+    public static <T> T check(Class<? extends RuntimeException> error, List<String> names, Supplier<T> parse) {
+        long before = THREADS.getCurrentThreadAllocatedBytes();
+        T result = null;
+        try {
+            result = parse.get();
+        } catch (RuntimeException e) {
+            if (!error.isInstance(e)) {
+                throw new AssertionError("expected a result or " + error.getSimpleName() + ", got " + e, e);
+            }
+            checkMessage(e, names);
+        } catch (StackOverflowError | OutOfMemoryError e) {
+            throw new AssertionError("expected a result or " + error.getSimpleName() + ", got " + e, e);
+        }
+        long used = THREADS.getCurrentThreadAllocatedBytes() - before;
+        if (used > MAX_ALLOCATION) {
+            throw new AssertionError("one parse of a small input allocated " + used + " bytes (limit "
+                    + MAX_ALLOCATION + "): an allocation sized by an untrusted header?");
+        }
+        return result;
+    }
+
+    /** True if {@code text} would print on more than one line (any line terminator, not just {@code \n}). */
+    public static boolean multiLine(String text) {
+        return text.chars().anyMatch(c -> c == '\n' || c == '\r' || c == 0x0B || c == '\f' || c == 0x85
+                || c == 0x2028 || c == 0x2029);
+    }
+
+    private static void checkMessage(RuntimeException e, List<String> names) {
+        String m = e.getMessage();
+        if (m == null || m.isBlank()) {
+            throw new AssertionError(e.getClass().getSimpleName() + " without a message", e);
+        }
+        if (multiLine(m)) {
+            throw new AssertionError("message is not one line: " + m, e);
+        }
+        if (names.stream().noneMatch(m::contains)) {
+            throw new AssertionError("message names none of " + names + ": " + m, e);
+        }
+    }
+}
