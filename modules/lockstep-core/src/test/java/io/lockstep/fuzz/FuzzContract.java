@@ -2,7 +2,6 @@ package io.lockstep.fuzz;
 
 import java.lang.management.ManagementFactory;
 import java.util.List;
-import java.util.function.Supplier;
 
 /**
  * The contract a fuzz target checks around one parse: it returns a result, or throws the parser's documented
@@ -24,8 +23,14 @@ public final class FuzzContract {
 
     private FuzzContract() {}
 
-    /** As {@link #check(Class, List, Supplier)}, for parsers whose messages name a field rather than a file. */
-    public static <T> T check(Class<? extends RuntimeException> error, Supplier<T> parse) {
+    /** One parse; may throw checked exceptions (e.g. a checkpoint reader's IOException subclass). */
+    @FunctionalInterface
+    public interface Parse<T> {
+        T run() throws Exception;
+    }
+
+    /** As {@link #check(Class, List, Parse)}, for parsers whose messages name a field rather than a file. */
+    public static <T> T check(Class<? extends Exception> error, Parse<T> parse) {
         return check(error, List.of(), parse);
     }
 
@@ -35,15 +40,15 @@ public final class FuzzContract {
      * @param error the documented exception type (subclasses count)
      * @param names the message must contain at least one of these (the input's file names...); empty: any
      */
-    public static <T> T check(Class<? extends RuntimeException> error, List<String> names, Supplier<T> parse) {
+    public static <T> T check(Class<? extends Exception> error, List<String> names, Parse<T> parse) {
         long before = THREADS.getCurrentThreadAllocatedBytes();
         T result = null;
         try {
-            result = parse.get();
+            result = parse.run();
             if (result == null) {
                 throw new AssertionError("neither a result nor " + error.getSimpleName() + ": the parser returned null");
             }
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
             if (!error.isInstance(e)) {
                 throw new AssertionError("expected a result or " + error.getSimpleName() + ", got " + e, e);
             }
@@ -65,7 +70,7 @@ public final class FuzzContract {
                 || c == 0x2028 || c == 0x2029);
     }
 
-    private static void checkMessage(RuntimeException e, List<String> names) {
+    private static void checkMessage(Exception e, List<String> names) {
         String m = e.getMessage();
         if (m == null || m.isBlank()) {
             throw new AssertionError(e.getClass().getSimpleName() + " without a message", e);
