@@ -41,12 +41,20 @@ public final class FuzzContract {
      * @param names the message must contain at least one of these (the input's file names...); empty: any
      */
     public static <T> T check(Class<? extends Exception> error, List<String> names, Parse<T> parse) {
+        return check(error, names, MAX_ALLOCATION, parse);
+    }
+
+    /**
+     * As {@link #check(Class, List, Parse)} with another allocation limit, for work that legitimately grows with a
+     * bounded count the input declares (e.g. the runs of a sweep, at most {@code SpecParser.MAX_RUNS}).
+     */
+    public static <T> T check(Class<? extends Exception> error, List<String> names, long maxAllocation, Parse<T> parse) {
         Outcome<T> first = once(error, names, parse);
         // Loading (and, while fuzzing, instrumenting) classes on first use allocates on this thread too: only an
         // allocation that a second, identical parse repeats is the parser's own.
-        if (first.allocated() > MAX_ALLOCATION && once(error, names, parse).allocated() > MAX_ALLOCATION) {
+        if (first.allocated() > maxAllocation && once(error, names, parse).allocated() > maxAllocation) {
             throw new AssertionError("one parse of a small input allocated " + first.allocated() + " bytes (limit "
-                    + MAX_ALLOCATION + "): an allocation sized by an untrusted header?");
+                    + maxAllocation + "): an allocation sized by an untrusted header?");
         }
         return first.result();
     }
