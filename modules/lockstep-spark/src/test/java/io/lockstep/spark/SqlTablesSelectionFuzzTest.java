@@ -12,6 +12,8 @@ import io.lockstep.fuzz.FuzzContract;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
@@ -21,7 +23,8 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * Fuzz target of a table's column validation ({@link SqlTables} before its validating aggregation): any schema
- * (column names and types, duplicates included) and any label/features selection end in a checked
+ * (column names and types; parquet: duplicates included, csv: unique as Spark's reader makes them) and any
+ * label/features selection end in a checked
  * {@link SqlTables.Selection} or a one-line {@link DataException} naming the table. Parquet: the file's schema is
  * checked as is; CSV: every header column is a string, typed as the selection says, then checked. The values
  * themselves are validated by a Spark aggregation, not fuzzed here (no Spark in a fuzz loop).
@@ -47,13 +50,17 @@ class SqlTablesSelectionFuzzTest {
         boolean csv = in.consumeBoolean();
         List<String> names = new ArrayList<>();
         List<StructField> fields = new ArrayList<>();
+        Set<String> lowerCase = new HashSet<>();
         for (int i = in.consumeInt(0, 10); i > 0; i--) {
             String name = in.consumeString(8);
+            if (csv && !lowerCase.add(name.toLowerCase(Locale.ROOT))) {
+                continue; // Spark's CSV reader makes header names unique (case-insensitively) before we see them
+            }
             names.add(name);
             DataType t = csv ? DataTypes.StringType : TYPES[in.consumeInt(0, TYPES.length - 1)];
             fields.add(DataTypes.createStructField(name, t, in.consumeBoolean()));
         }
-        StructType schema = DataTypes.createStructType(fields);
+        StructType schema = new StructType(fields.toArray(StructField[]::new)); // duplicate names allowed, as in files
         String label = in.consumeBoolean() ? null : column(in, names);
         boolean arrayMode = !csv && in.consumeBoolean();
         String featuresCol = arrayMode ? column(in, names) : null;
