@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.zip.GZIPInputStream;
 
 /**
@@ -145,24 +146,32 @@ public final class IdxReader {
             if (!gzip && Files.size(path) - header < total) {
                 throw truncated(path, count, total, per, Files.size(path) - header);
             }
-            // Images are scaled chunk by chunk straight into the float[]: no full-size byte[] copy.
-            byte[] buf = new byte[images ? (int) Math.min(total, CHUNK) : (int) total];
-            float[] scaled = images ? new float[(int) total] : null;
+            // Images are scaled chunk by chunk straight into the float[]: no full-size byte[] copy. The header is
+            // not trusted with memory: a plain file was checked against its size above, but a gzip stream's length
+            // is known only once it is read, so there the arrays grow with the data actually decompressed.
+            int initial = (int) (gzip ? Math.min(total, CHUNK) : total);
+            byte[] buf = new byte[(int) Math.min(total, CHUNK)];
+            float[] scaled = images ? new float[initial] : null;
+            byte[] raw = images ? null : new byte[initial];
             long done = 0;
-            do {
+            while (done < total) {
                 int want = (int) Math.min(buf.length, total - done);
                 got = readUpTo(in, buf, want);
                 if (images) {
+                    scaled = grown(scaled, done + got, total);
                     for (int i = 0, o = (int) done; i < got; i++, o++) {
                         scaled[o] = (buf[i] & 0xFF) / 255f;
                     }
+                } else {
+                    raw = grown(raw, done + got, total);
+                    System.arraycopy(buf, 0, raw, (int) done, got);
                 }
                 done += got;
                 if (got < want) {
                     throw truncated(path, count, total, per, done);
                 }
-            } while (done < total);
-            return new Idx((int) count, (int) per, images ? null : buf, scaled);
+            }
+            return new Idx((int) count, (int) per, raw, scaled);
         } catch (NoSuchFileException e) {
             throw new DataException(path + ": file not found", e);
         } catch (IOException e) {
@@ -174,6 +183,16 @@ public final class IdxReader {
         return new DataException(path + ": truncated: header declares " + count + " examples (" + total
                 + " data bytes) but only " + available + " bytes (" + (available / per)
                 + " complete examples) are available");
+    }
+
+    /** {@code a} if it holds {@code need} values, else a copy at least twice as long, at most {@code max}. */
+    private static float[] grown(float[] a, long need, long max) {
+        return need <= a.length ? a : Arrays.copyOf(a, (int) Math.min(max, Math.max(need, 2L * a.length)));
+    }
+
+    /** {@code a} if it holds {@code need} values, else a copy at least twice as long, at most {@code max}. */
+    private static byte[] grown(byte[] a, long need, long max) {
+        return need <= a.length ? a : Arrays.copyOf(a, (int) Math.min(max, Math.max(need, 2L * a.length)));
     }
 
     /** True if the file starts with the gzip magic bytes {@code 1f 8b}. */

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lockstep.config.ConfigException;
+import java.util.Locale;
 
 /**
  * Writes and reads a {@link RunSpec} as JSON (Jackson). Reading validates exactly as the constructors
@@ -15,7 +16,8 @@ import io.lockstep.config.ConfigException;
 public final class SpecJson {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private SpecJson() {}
 
@@ -44,6 +46,10 @@ public final class SpecJson {
 
     /** @throws ConfigException naming the field and the problem */
     public static RunSpec fromTree(JsonNode tree) {
+        if (tree == null || !tree.isObject()) {
+            throw new ConfigException("run spec: expected a JSON object, found "
+                    + (tree == null || tree.isMissingNode() ? "nothing" : tree.getNodeType().name().toLowerCase(Locale.ROOT)));
+        }
         try {
             return JSON.treeToValue(withDefaultsOfNewerFields(tree), RunSpec.class);
         } catch (JsonProcessingException e) {

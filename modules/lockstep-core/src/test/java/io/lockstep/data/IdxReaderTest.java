@@ -173,6 +173,18 @@ class IdxReaderTest {
         assertMessage(assertThrows(DataException.class, () -> IdxReader.read(img, lab, 10)), img);
     }
 
+    /** Fuzz finding: the gzip path allocated what the header declared (8 GiB here) before reading any data. */
+    @Test
+    void gzipHeaderDeclaringHugeCountIsTruncatedNotAllocated() throws IOException {
+        Path img = writeGzip("huge.gz", idx(0x08, new int[] {0x7FFFFFF0, 1, 1}, new byte[] {1, 2}));
+        assertMessage(assertThrows(DataException.class, () -> IdxReader.readImages(img)), img,
+                "truncated", "2147483632 examples", "only 2 bytes");
+        Path labGz = writeGzip("huge-labels.gz", idx(0x08, new int[] {0x7FFFFFF0}, new byte[] {1, 2, 3}));
+        Path small = write("small", images(1, 1, 1));
+        assertMessage(assertThrows(DataException.class, () -> IdxReader.read(small, labGz, 10)), labGz,
+                "truncated", "only 3 bytes");
+    }
+
     @Test
     void truncatedHeader() throws IOException {
         Path img = write("header-only", Arrays.copyOf(images(1, 2, 2), 9));

@@ -101,4 +101,19 @@ class SpecJsonTest {
         assertTrue(e.getMessage().contains("checkpointEverry"), e.getMessage());
         assertThrows(ConfigException.class, () -> SpecJson.read("{not json"));
     }
+
+    /** Fuzz finding: "null" (with anything after it) read as a null spec; text after a valid spec was ignored. */
+    @Test
+    void onlyOneJsonObjectIsASpec() {
+        String json = SpecJson.write(everyField());
+        for (String bad : List.of("null", "null, {}", "[1]", "\"spec\"", "")) {
+            ConfigException e = assertThrows(ConfigException.class, () -> SpecJson.read(bad), bad);
+            assertTrue(e.getMessage().startsWith("run spec"), e.getMessage());
+        }
+        ConfigException e = assertThrows(ConfigException.class, () -> SpecJson.read(json + " {\"lr\": 0.5}"));
+        assertTrue(e.getMessage().contains("run spec is not valid JSON") && e.getMessage().contains("Trailing token"),
+                e.getMessage());
+        assertThrows(ConfigException.class, () -> SpecJson.fromTree(null));
+        assertEquals(everyField(), SpecJson.read(json + "\n  "));
+    }
 }

@@ -241,7 +241,7 @@ public final class SqlTables {
         }
     }
 
-    private static StructType typedCsvSchema(StructType header, Selection sel) {
+    static StructType typedCsvSchema(StructType header, Selection sel) {
         Set<String> features = new LinkedHashSet<>(sel.columns);
         List<StructField> fields = new ArrayList<>();
         for (StructField f : header.fields()) {
@@ -308,8 +308,11 @@ public final class SqlTables {
     // ---------------------------------------------------------------------------------------------
     // Columns
 
-    /** The resolved column names: the label, and either the array column or the feature columns. */
-    private record Selection(String label, String array, List<String> columns) {
+    /**
+     * The resolved column names: the label, and either the array column or the feature columns (package-private for
+     * its fuzz target, SqlTablesSelectionFuzzTest: pure schema logic, no Spark job).
+     */
+    record Selection(String label, String array, List<String> columns) {
         static Selection resolve(String path, StructType schema, TableSpec spec) {
             return resolve(path, schema, spec.labelCol(), spec.featuresCol(), spec.featureCols());
         }

@@ -39,6 +39,8 @@ final class SpecParser {
             "checkpoint-dir", "each run checkpoints into its own directory",
             "help", "not a training option", "version", "not a training option");
     private static final Pattern NAME = Pattern.compile("[a-z0-9-]+");
+    /** Most runs one spec may expand to (a few lines of grid can multiply to millions). */
+    static final int MAX_RUNS = 1000;
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
@@ -92,6 +94,7 @@ final class SpecParser {
         if (runs == null) {
             runs = List.of(Map.of());
         }
+        checkSize(runs.size(), grid);
         for (Map<String, String> run : runs) {
             for (String key : run.keySet()) {
                 if (grid.containsKey(key)) {
@@ -103,6 +106,21 @@ final class SpecParser {
         Map<String, String> stop = stop(root.get("stop"), swept);
         return new SweepSpec(file, text, name(root.get("name")), optionalText(root, "description"),
                 optionalText(root, "expected_runtime"), options("base", root.get("base")), grid, runs, stop, swept);
+    }
+
+    /** Refuses a spec whose runs × grid product exceeds {@link #MAX_RUNS}, before anything is expanded. */
+    private void checkSize(int runs, Map<String, List<String>> grid) {
+        long total = runs;
+        StringBuilder sizes = new StringBuilder();
+        for (List<String> values : grid.values()) {
+            total = Math.min(total * values.size(), Integer.MAX_VALUE);
+            sizes.append(sizes.length() == 0 ? "" : " x ").append(values.size());
+        }
+        if (total > MAX_RUNS) {
+            throw error("expands to " + (total == Integer.MAX_VALUE ? "more than " + Integer.MAX_VALUE : total)
+                    + " runs (" + runs + " runs entries x grid " + (sizes.length() == 0 ? "none" : sizes) + "); at most "
+                    + MAX_RUNS);
+        }
     }
 
     private String name(JsonNode node) {

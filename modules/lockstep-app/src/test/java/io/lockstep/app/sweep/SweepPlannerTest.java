@@ -120,6 +120,19 @@ class SweepPlannerTest {
         assertTrue(e.getMessage().contains("spec.yaml") && e.getMessage().contains("identical"), e.getMessage());
     }
 
+    /** Fuzz finding: a few grid lines multiplied to millions of runs, expanded (and compared pairwise) before any check. */
+    @Test
+    void aSpecOfMoreThanMaxRunsIsRefusedBeforeExpanding() throws IOException {
+        String eight = "[1, 2, 3, 4, 5, 6, 7, 8]";
+        SpecException e = assertThrows(SpecException.class, () -> spec("name: big\nruns: [{seed: 1}, {seed: 2}]\ngrid:\n"
+                + "  lr: " + eight + "\n  momentum: " + eight + "\n  l2: " + eight + "\n  clip-norm: " + eight + "\n"));
+        assertTrue(e.getMessage().contains("spec.yaml") && e.getMessage().contains("expands to 8192 runs")
+                && e.getMessage().contains("2 runs entries x grid 8 x 8 x 8 x 8") && e.getMessage().contains("at most 1000"),
+                e.getMessage());
+        assertEquals(2 * 8 * 8 * 7, SweepPlanner.plan(spec("name: ok\nruns: [{seed: 1}, {seed: 2}]\ngrid:\n"
+                + "  lr: " + eight + "\n  momentum: " + eight + "\n  l2: [1, 2, 3, 4, 5, 6, 7]\n")).size());
+    }
+
     @Test
     void stopMayNotOverrideASweptOption() throws IOException {
         SpecException e = assertThrows(SpecException.class,
