@@ -59,7 +59,7 @@ final class CheckpointCodec {
                     f.doubleAt("lrFactor"), f.intAt("rollbacks"), f.doubleAt("bestLoss"), f.intAt("sinceBest"),
                     f.optionalArray("bestParams"), f.strings("metadata"),
                     f.isNull("lastGood") ? null : lastGood(f.object("lastGood")),
-                    f.isNull("adaScale") ? null : adaScale(f.object("adaScale")));
+                    f.absentOrNull("adaScale") ? null : adaScale(f.object("adaScale")));
             f.checkAllArraysUsed();
             return c;
         } catch (IllegalArgumentException | NullPointerException e) {
@@ -136,7 +136,7 @@ final class CheckpointCodec {
         return new TrainingCheckpoint.LastGood(f.longAt("step"), f.array("params"),
                 f.isNull("optimizer") ? null : snapshot(f.object("optimizer")),
                 f.isNull("noise") ? null : noise(f.object("noise")), guard(f.object("guard")),
-                f.isNull("adaScale") ? null : adaScale(f.object("adaScale")));
+                f.absentOrNull("adaScale") ? null : adaScale(f.object("adaScale")));
     }
 
     private static JsonNode adaScale(AdaScale.State s) {
@@ -178,6 +178,12 @@ final class CheckpointCodec {
                 throw bad(field, "is missing or not an object");
             }
             return new Fields(v, path + field + ".", arrays, used);
+        }
+
+        /** True for a field that is null or absent (fields added after format 2 was first written: AdaScale). */
+        boolean absentOrNull(String field) {
+            JsonNode v = node.get(field);
+            return v == null || v.isNull();
         }
 
         boolean isNull(String field) throws CheckpointException {
