@@ -2,9 +2,12 @@ package io.lockstep.config;
 
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
 import com.fasterxml.jackson.annotation.JsonAutoDetect.Visibility;
+import io.lockstep.adaptive.AdaptiveBatchConfig;
+import io.lockstep.adaptive.AdaptiveBatchPlan;
 import io.lockstep.data.BatchPlan;
 import io.lockstep.data.BatchSizeSchedule;
 import io.lockstep.data.DataPlacement;
+import io.lockstep.data.StepBatches;
 import io.lockstep.optim.OptimizerConfig;
 import io.lockstep.optim.OptimizerType;
 import io.lockstep.schedule.LrSchedule;
@@ -26,6 +29,10 @@ import java.util.Objects;
  * decaying (Smith et al. 2017): it is {@link #globalBatch()} in the first epochs and multiplied by F
  * every {@link #batchGrowthEvery()} epochs ({@link #batchPlan(int)}); the rates are those of B.
  *
+ * <p>With {@link #adaptiveBatch()} the global batch is chosen as the run trains (goodput, see
+ * {@link AdaptiveBatchConfig}); {@link #globalBatch()} is then the first step's batch and the rate follows
+ * AdaScale ({@link #stepBatches(int)}).
+ *
  * <p>Ghost batches: every forward/backward pass covers one ghost batch of {@link #ghostBatch()} examples
  * (its batch-norm statistics and random stream); {@link #resolveGhostBatch} gives the value a step uses.
  * {@link #microBatch()} further cuts a ghost batch into passes of bounded memory (only for models whose
@@ -37,6 +44,7 @@ public final class TrainConfig {
     private final int globalBatch;
     private final int batchGrowthFactor;
     private final int batchGrowthEvery;
+    private final AdaptiveBatchConfig adaptiveBatch;
     private final int workers;
     private final int microBatch;
     private final int ghostBatch;
@@ -59,6 +67,7 @@ public final class TrainConfig {
         globalBatch = b.globalBatch;
         batchGrowthFactor = b.batchGrowthFactor;
         batchGrowthEvery = b.batchGrowthEvery;
+        adaptiveBatch = b.adaptiveBatch;
         workers = b.workers;
         microBatch = b.microBatch;
         ghostBatch = b.ghostBatch;
@@ -117,6 +126,29 @@ public final class TrainConfig {
         if (adaScale()) {
             validateAdaScale();
         }
+        if (adaptiveBatch != null) {
+            validateAdaptiveBatch();
+        }
+    }
+
+    private void validateAdaptiveBatch() {
+        if (!adaScale()) {
+            throw new ConfigException("globalBatch adaptive needs lrScaling adascale (the learning rate follows AdaScale's"
+                    + " gain as the batch changes), got lrScaling " + lrScaling.cliName());
+        }
+        AdaptiveBatchConfig a = adaptiveBatch;
+        if (globalBatch < a.minBatch() || globalBatch > a.maxBatch()) {
+            throw new ConfigException("globalBatch (" + globalBatch + ") must be in adaptiveBatch's range [" + a.minBatch()
+                    + ", " + a.maxBatch() + "]: it is the first step's batch");
+        }
+        if (a.minBatch() < workers) {
+            throw new ConfigException("adaptiveBatch.minBatch (" + a.minBatch() + ") must be at least workers (" + workers
+                    + ")");
+        }
+        if (a.minBatch() < referenceBatch()) {
+            throw new ConfigException("adaptiveBatch.minBatch (" + a.minBatch() + ") must be at least referenceBatch ("
+                    + referenceBatch() + "): AdaScale scales the base batch up, never down");
+        }
     }
 
     private void validateAdaScale() {
@@ -149,7 +181,9 @@ public final class TrainConfig {
         return steps > 0 ? steps : (long) epochs * Math.max(1, trainSize / referenceBatch());
     }
 
-    /** The global batch B of the first epoch (of every epoch without batch growth). */
+    /** The goodput-driven batch range, or null when the batch is fixed or grows by epoch. */
+    public AdaptiveBatchConfig adaptiveBatch() { return adaptiveBatch; }
+    /** The global batch B of the first epoch (of every epoch without batch growth; the first step's if adaptive). */
     public int globalBatch() { return globalBatch; }
     /** F: the global batch is multiplied by F every {@link #batchGrowthEvery()} epochs; 0 = no growth. */
     public int batchGrowthFactor() { return batchGrowthFactor; }
@@ -233,9 +267,24 @@ public final class TrainConfig {
         return new BatchSizeSchedule(globalBatch, batchGrowthFactor, batchGrowthEvery, trainSize);
     }
 
-    /** The batches of a run on a training set of {@code trainSize} examples. */
+    /** The batches of a run on a training set of {@code trainSize} examples (the first batch if adaptive). */
     public BatchPlan batchPlan(int trainSize) {
         return new BatchPlan(batchSchedule(trainSize), seed);
+    }
+
+    /**
+     * The batches the trainer reads: {@link #batchPlan(int)}, or with {@link #adaptiveBatch()} a plan whose
+     * sizes are chosen as the run goes ({@link AdaptiveBatchPlan}, first step {@link #globalBatch()}).
+     */
+    public StepBatches stepBatches(int trainSize) {
+        if (adaptiveBatch == null) {
+            return batchPlan(trainSize);
+        }
+        if (adaptiveBatch.maxBatch() > trainSize) {
+            throw new ConfigException("adaptiveBatch.maxBatch (" + adaptiveBatch.maxBatch()
+                    + ") is larger than the training set (" + trainSize + " examples)");
+        }
+        return new AdaptiveBatchPlan(trainSize, seed, globalBatch);
     }
 
     /** The peak learning rate after batch-size scaling: {@code lrScaling.scale(lr, B, B_ref)}. */
@@ -254,7 +303,7 @@ public final class TrainConfig {
 
     /** A builder holding this configuration's values. */
     public Builder toBuilder() {
-        return new Builder().globalBatch(globalBatch).batchGrowthFactor(batchGrowthFactor)
+        return new Builder().globalBatch(globalBatch).adaptiveBatch(adaptiveBatch).batchGrowthFactor(batchGrowthFactor)
                 .batchGrowthEvery(batchGrowthEvery).workers(workers).microBatch(microBatch).ghostBatch(ghostBatch).epochs(epochs)
                 .steps(steps).lr(lr).lrScaling(lrScaling).referenceBatch(referenceBatch).schedule(schedule)
                 .optimizer(optimizer).clipNorm(clipNorm).divergence(divergence).noiseEmaDecay(noiseEmaDecay)
@@ -281,7 +330,7 @@ public final class TrainConfig {
 
     @Override
     public String toString() {
-        return "TrainConfig[globalBatch=" + globalBatch + growthString() + ", workers=" + workers + ", microBatch=" + microBatch
+        return "TrainConfig[globalBatch=" + globalBatch + growthString() + adaptiveString() + ", workers=" + workers + ", microBatch=" + microBatch
                 + ghostString() + ", epochs=" + epochs + ", steps=" + steps + ", lr=" + lr + ", lrScaling=" + lrScaling
                 + ", referenceBatch=" + referenceBatch + ", schedule=" + schedule + ", optimizer=" + optimizer
                 + ", clipNorm=" + clipNorm + ", divergence=" + divergence + ", noiseEmaDecay=" + noiseEmaDecay
@@ -292,6 +341,11 @@ public final class TrainConfig {
     /** Empty without a ghost batch, so that the string (and equality) of configs from before ghost batches is unchanged. */
     private String ghostString() {
         return ghostBatch == 0 ? "" : ", ghostBatch=" + ghostBatch;
+    }
+
+    /** Empty without an adaptive batch, so that the string (and equality) of other configs is unchanged. */
+    private String adaptiveString() {
+        return adaptiveBatch == null ? "" : ", adaptiveBatch=" + adaptiveBatch;
     }
 
     /** Empty without growth, so that the string (and equality) of configs without growth is unchanged. */
@@ -312,6 +366,7 @@ public final class TrainConfig {
         private int globalBatch = 128;
         private int batchGrowthFactor = 0;
         private int batchGrowthEvery = 1;
+        private AdaptiveBatchConfig adaptiveBatch;
         private int workers = 1;
         private int microBatch = 0;
         private int ghostBatch = 0;
@@ -331,6 +386,8 @@ public final class TrainConfig {
         private long seed = 42;
 
         public Builder globalBatch(int v) { globalBatch = v; return this; }
+        /** A goodput-driven batch in this range (null = off); the global batch is then the first step's. */
+        public Builder adaptiveBatch(AdaptiveBatchConfig v) { adaptiveBatch = v; return this; }
         /** F ≥ 2 multiplies the global batch every {@link #batchGrowthEvery} epochs; 0 = off. */
         public Builder batchGrowthFactor(int v) { batchGrowthFactor = v; return this; }
         /** Epochs between batch growths (≥ 1). */

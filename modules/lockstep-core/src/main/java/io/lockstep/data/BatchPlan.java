@@ -10,7 +10,7 @@ import java.util.SplittableRandom;
  * exactly {@code B_e} examples. The plan depends only on (N, batch schedule, seed) — never on the
  * number of workers — which is what makes runs with different worker counts comparable step by step.
  */
-public final class BatchPlan {
+public final class BatchPlan implements StepBatches {
     private final int size;
     private final BatchSizeSchedule batches;
     private final long seed;
@@ -39,6 +39,7 @@ public final class BatchPlan {
     }
 
     /** Steps of the first epoch: {@code floor(N / B)}. Without growth, the steps of every epoch. */
+    @Override
     public int stepsPerEpoch() {
         return batches.stepsOf(0);
     }
@@ -58,6 +59,7 @@ public final class BatchPlan {
     }
 
     /** The epoch (0-based) that step {@code step} (0-based) belongs to. */
+    @Override
     public int epochOf(long step) {
         int fixedFrom = starts.length - 1;
         if (step >= starts[fixedFrom]) {
@@ -71,16 +73,19 @@ public final class BatchPlan {
     }
 
     /** True if step {@code step} is the last step of its epoch. */
+    @Override
     public boolean endsEpoch(long step) {
         return step + 1 == firstStepOf(epochOf(step) + 1);
     }
 
     /** The global batch of step {@code step}. */
+    @Override
     public int batchSize(long step) {
         return batches.batchOf(epochOf(step));
     }
 
     /** Examples in steps {@code 0..step} inclusive (the data seen after step {@code step}). */
+    @Override
     public long examplesThrough(long step) {
         int epoch = epochOf(step);
         long examples = 0;
@@ -92,6 +97,7 @@ public final class BatchPlan {
     }
 
     /** Global example indices of step {@code step}'s batch ({@code B_e} entries, in permutation order). */
+    @Override
     public int[] batch(long step) {
         int epoch = epochOf(step);
         int batch = batches.batchOf(epoch);

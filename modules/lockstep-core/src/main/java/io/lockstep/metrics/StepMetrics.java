@@ -9,12 +9,13 @@ import java.util.Map;
  *
  * @param step       0-based step index (after a rollback the same index is run again)
  * @param epoch      0-based epoch the step belongs to
- * @param examples   examples seen after this step (B × (step + 1))
+ * @param examples   examples seen after this step (B × (step + 1) for a constant batch)
+ * @param globalBatch B, the step's global batch
  * @param stats      loss, learning rate, gradient norm, update ratios and noise scale of the step
  * @param stepMillis wall time of the whole step on the driver
  * @param timings    breakdown of {@code stepMillis} by phase
  */
-public record StepMetrics(long step, int epoch, long examples, Stats stats, double stepMillis, StepTimings timings) {
+public record StepMetrics(long step, int epoch, long examples, int globalBatch, Stats stats, double stepMillis, StepTimings timings) {
 
     /** Shortcut for {@code stats().loss()}. */
     public double loss() {

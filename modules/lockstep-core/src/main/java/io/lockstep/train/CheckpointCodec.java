@@ -1,13 +1,17 @@
 package io.lockstep.train;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lockstep.adaptive.AdaScale;
+import io.lockstep.adaptive.AdaptiveBatchPlan;
 import io.lockstep.noise.NoiseScaleEstimator;
 import io.lockstep.optim.ParameterUpdate;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -47,6 +51,9 @@ final class CheckpointCodec {
         }
         n.set("lastGood", c.lastGood() == null ? NullNode.instance : lastGood(c.lastGood(), arrays));
         n.set("adaScale", adaScale(c.adaScale()));
+        if (c.batchHistory() != null) {
+            n.set("batchHistory", batchHistory(c.batchHistory()));
+        }
         return new Encoded(n, arrays);
     }
 
@@ -59,7 +66,8 @@ final class CheckpointCodec {
                     f.doubleAt("lrFactor"), f.intAt("rollbacks"), f.doubleAt("bestLoss"), f.intAt("sinceBest"),
                     f.optionalArray("bestParams"), f.strings("metadata"),
                     f.isNull("lastGood") ? null : lastGood(f.object("lastGood")),
-                    f.absentOrNull("adaScale") ? null : adaScale(f.object("adaScale")));
+                    f.absentOrNull("adaScale") ? null : adaScale(f.object("adaScale")),
+                    f.absentOrNull("batchHistory") ? null : segments(f.objects("batchHistory")));
             f.checkAllArraysUsed();
             return c;
         } catch (IllegalArgumentException | NullPointerException e) {
@@ -157,6 +165,22 @@ final class CheckpointCodec {
                 f.doubleAt("biasedSqNorm"), f.doubleAt("unbias"));
     }
 
+    private static JsonNode batchHistory(List<AdaptiveBatchPlan.Segment> history) {
+        ArrayNode a = NODES.arrayNode();
+        for (AdaptiveBatchPlan.Segment seg : history) {
+            a.addObject().put("fromStep", seg.fromStep()).put("steps", seg.steps()).put("batch", seg.batch());
+        }
+        return a;
+    }
+
+    private static List<AdaptiveBatchPlan.Segment> segments(List<Fields> segments) throws CheckpointException {
+        List<AdaptiveBatchPlan.Segment> out = new ArrayList<>();
+        for (Fields seg : segments) {
+            out.add(new AdaptiveBatchPlan.Segment(seg.longAt("fromStep"), seg.longAt("steps"), seg.intAt("batch")));
+        }
+        return out;
+    }
+
     // ------------------------------------------------------------------------------------ doubles
 
     private static void putDouble(ObjectNode n, String field, double v) {
@@ -178,6 +202,22 @@ final class CheckpointCodec {
                 throw bad(field, "is missing or not an object");
             }
             return new Fields(v, path + field + ".", arrays, used);
+        }
+
+        /** The objects of an array field, each with its path ({@code batchHistory[3].}). */
+        List<Fields> objects(String field) throws CheckpointException {
+            JsonNode v = node.get(field);
+            if (v == null || !v.isArray()) {
+                throw bad(field, "is missing or not an array");
+            }
+            List<Fields> out = new ArrayList<>();
+            for (int i = 0; i < v.size(); i++) {
+                if (!v.get(i).isObject()) {
+                    throw bad(field + "[" + i + "]", "is not an object");
+                }
+                out.add(new Fields(v.get(i), path + field + "[" + i + "].", arrays, used));
+            }
+            return out;
         }
 
         /** True for a field that is null or absent (fields added after format 2 was first written: AdaScale). */

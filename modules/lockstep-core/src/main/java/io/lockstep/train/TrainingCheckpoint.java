@@ -1,8 +1,10 @@
 package io.lockstep.train;
 
 import io.lockstep.adaptive.AdaScale;
+import io.lockstep.adaptive.AdaptiveBatchPlan;
 import io.lockstep.noise.NoiseScaleEstimator;
 import io.lockstep.optim.ParameterUpdate;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -11,7 +13,8 @@ import java.util.Objects;
  * parameters, optimizer state (incl. the previous learning rate for momentum correction), the
  * noise-scale EMAs, the divergence guard and rollback factor, early-stopping progress, the best
  * parameters so far, and the caller's metadata (e.g. the resolved configuration as JSON). The data
- * order needs no state of its own: {@code BatchPlan} derives every batch from (N, B, seed, step).
+ * order needs no state of its own: {@code BatchPlan} derives every batch from (N, B, seed, step) — for an
+ * adaptive batch from (N, seed, the recorded batch sizes), which the checkpoint carries.
  * Stored as plain data, never Java-serialized: {@link CheckpointFormat}.
  *
  * @param nextStep      0-based index of the first step still to run
@@ -28,17 +31,30 @@ import java.util.Objects;
  * @param lastGood      the state the divergence guard falls back to if step {@code nextStep} diverges, or
  *                      null (then the checkpoint itself is the fallback)
  * @param adaScale      AdaScale's state (τ and its averages), or null when the run does not use it
+ * @param batchHistory  an adaptive run's global batches of steps 0..nextStep (the next one is chosen already),
+ *                      or null when the batch is not adaptive
  */
 public record TrainingCheckpoint(long nextStep, float[] params, ParameterUpdate.Snapshot optimizer,
                                  NoiseScaleEstimator.State noise, DivergenceGuard guard, double lrFactor, int rollbacks,
                                  double bestLoss, int sinceBest, float[] bestParams, Map<String, String> metadata,
-                                 LastGood lastGood, AdaScale.State adaScale) {
+                                 LastGood lastGood, AdaScale.State adaScale,
+                                 List<AdaptiveBatchPlan.Segment> batchHistory) {
     public TrainingCheckpoint {
+        batchHistory = batchHistory == null ? null : List.copyOf(batchHistory);
         Objects.requireNonNull(params, "params");
         Objects.requireNonNull(optimizer, "optimizer");
         Objects.requireNonNull(noise, "noise");
         Objects.requireNonNull(guard, "guard");
         metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
+    }
+
+    /** A checkpoint of a run without an adaptive batch. */
+    public TrainingCheckpoint(long nextStep, float[] params, ParameterUpdate.Snapshot optimizer,
+                              NoiseScaleEstimator.State noise, DivergenceGuard guard, double lrFactor, int rollbacks,
+                              double bestLoss, int sinceBest, float[] bestParams, Map<String, String> metadata,
+                              LastGood lastGood, AdaScale.State adaScale) {
+        this(nextStep, params, optimizer, noise, guard, lrFactor, rollbacks, bestLoss, sinceBest, bestParams, metadata,
+                lastGood, adaScale, null);
     }
 
     /** A checkpoint of a run without AdaScale. */

@@ -72,6 +72,7 @@ class CheckpointFormatTest {
         assertGuard(c.lastGood().guard(), back.lastGood().guard());
         assertEquals(c.adaScale(), back.adaScale(), "AdaScale's tau and averages, bit for bit");
         assertEquals(c.lastGood().adaScale(), back.lastGood().adaScale());
+        assertEquals(c.batchHistory(), back.batchHistory(), "an adaptive run's batch sizes");
     }
 
     @Test
@@ -83,6 +84,7 @@ class CheckpointFormatTest {
         assertNull(back.bestParams());
         assertNull(back.lastGood());
         assertNull(back.adaScale());
+        assertNull(back.batchHistory());
         assertEquals(Double.POSITIVE_INFINITY, back.bestLoss());
         TrainingCheckpoint halfGood = new TrainingCheckpoint(3, c.params(), c.optimizer(), c.noise(), c.guard(), 1.0, 0,
                 1.5, 0, null, Map.of(), new TrainingCheckpoint.LastGood(2, c.params(), null, null, c.guard()));
@@ -243,7 +245,9 @@ class CheckpointFormatTest {
                 Map.of("run", "runs/a", "spec", "{\n  \"train\" : {\"lr\" : 0.1}\n}"),
                 new TrainingCheckpoint.LastGood(19, floats(rnd), oldOpt, new NoiseScaleEstimator.State(0.9, 0, 0, -0.0),
                         fresh, new io.lockstep.adaptive.AdaScale.State(32, 17.25, 1.0 / 3, Double.MIN_VALUE, 0.5)),
-                new io.lockstep.adaptive.AdaScale.State(32, 18.0 + 1.0 / 7, 2.0 / 3, 1e-300, 1 - 1e-16));
+                new io.lockstep.adaptive.AdaScale.State(32, 18.0 + 1.0 / 7, 2.0 / 3, 1e-300, 1 - 1e-16),
+                java.util.List.of(new io.lockstep.adaptive.AdaptiveBatchPlan.Segment(0, 5, 32),
+                        new io.lockstep.adaptive.AdaptiveBatchPlan.Segment(5, 16, 64)));
     }
 
     private static float[] floats(Random rnd) {

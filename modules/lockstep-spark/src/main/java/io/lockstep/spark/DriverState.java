@@ -1,9 +1,13 @@
 package io.lockstep.spark;
 
 import io.lockstep.adaptive.AdaScale;
+import io.lockstep.adaptive.AdaptiveBatchPlan;
+import io.lockstep.adaptive.BatchChooser;
+import io.lockstep.adaptive.Goodput;
 import io.lockstep.config.DivergenceConfig;
 import io.lockstep.config.TrainConfig;
-import io.lockstep.data.BatchPlan;
+import io.lockstep.data.StepBatches;
+import io.lockstep.metrics.BatchChoice;
 import io.lockstep.metrics.DivergenceEvent;
 import io.lockstep.metrics.EvalMetrics;
 import io.lockstep.metrics.StepMetrics;
@@ -11,6 +15,7 @@ import io.lockstep.metrics.StepTimings;
 import io.lockstep.metrics.TargetReached;
 import io.lockstep.model.ModelAdapter;
 import io.lockstep.noise.NoiseScaleEstimator;
+import io.lockstep.perf.StepSample;
 import io.lockstep.optim.ParameterUpdate;
 import io.lockstep.train.DivergenceGuard;
 import io.lockstep.train.EarlyStopping;
@@ -24,13 +29,17 @@ import java.util.Optional;
 
 /**
  * Everything the driver keeps between steps: parameters, optimizer state, noise-scale EMAs, the
- * divergence guard, the last good state to roll back to, evaluations, early-stopping and target bookkeeping.
+ * divergence guard, the last good state to roll back to, evaluations, early-stopping and target bookkeeping,
+ * and — for an adaptive batch — the batch sizes so far and the next one ({@link AdaptiveBatchPlan}).
  * Executors never see any of it except the parameters, which are broadcast per step.
  */
 final class DriverState {
     private final ModelAdapter model;
     private final TrainConfig config;
-    private final BatchPlan plan;
+    private final StepBatches plan;
+    /** The plan again when the batch is adaptive, else null; with its chooser. */
+    private final AdaptiveBatchPlan adaptivePlan;
+    private final BatchChooser chooser;
     private final TrainListener listener;
     private final ParameterUpdate update;
     private final EarlyStopping stopping;
@@ -54,10 +63,19 @@ final class DriverState {
     private record Snapshot(long step, float[] params, ParameterUpdate.Snapshot optimizer, NoiseScaleEstimator noise,
                             DivergenceGuard guard, AdaScale.State adaScale) {}
 
-    DriverState(ModelAdapter model, TrainConfig config, BatchPlan plan, TrainListener listener) {
+    /**
+     * A fresh run on {@code plan}; {@code chooser} chooses the batch when {@code plan} is adaptive (else
+     * null).
+     */
+    DriverState(ModelAdapter model, TrainConfig config, StepBatches plan, BatchChooser chooser, TrainListener listener) {
         this.model = model;
         this.config = config;
         this.plan = plan;
+        this.adaptivePlan = plan instanceof AdaptiveBatchPlan a ? a : null;
+        if ((adaptivePlan == null) != (chooser == null)) {
+            throw new IllegalArgumentException("an adaptive batch plan needs a batch chooser, and only it");
+        }
+        this.chooser = chooser;
         this.listener = listener;
         this.update = new ParameterUpdate(config.optimizer(), model.layout());
         this.stopping = new EarlyStopping(config.earlyStoppingPatience());
@@ -69,9 +87,20 @@ final class DriverState {
     }
 
     /** Restores a checkpointed run's state; training continues at {@code checkpoint.nextStep()}. */
-    static DriverState resume(ModelAdapter model, TrainConfig config, BatchPlan plan, TrainListener listener,
-                              TrainingCheckpoint c) {
-        DriverState s = new DriverState(model, config, plan, listener);
+    static DriverState resume(ModelAdapter model, TrainConfig config, StepBatches plan, BatchChooser chooser,
+                              TrainListener listener, TrainingCheckpoint c) {
+        if ((config.adaptiveBatch() != null) != (c.batchHistory() != null)) {
+            throw new IllegalArgumentException("the checkpoint was written " + (c.batchHistory() != null ? "with" : "without")
+                    + " an adaptive global batch, the run is configured " + (config.adaptiveBatch() != null ? "with" : "without")
+                    + " one");
+        }
+        StepBatches p = c.batchHistory() == null ? plan
+                : AdaptiveBatchPlan.replay(((AdaptiveBatchPlan) plan).trainSize(), config.seed(), c.batchHistory());
+        if (p instanceof AdaptiveBatchPlan a && a.definedSteps() != c.nextStep() + 1) {
+            throw new IllegalArgumentException("the checkpoint's batch history covers " + a.definedSteps()
+                    + " steps, expected " + (c.nextStep() + 1));
+        }
+        DriverState s = new DriverState(model, config, p, chooser, listener);
         if (c.params().length != model.numParams()) {
             throw new IllegalArgumentException("checkpoint has " + c.params().length + " parameters, the model has "
                     + model.numParams());
@@ -104,7 +133,12 @@ final class DriverState {
                 rollbacks, stopping.best(), stopping.sinceBest(), bestParams == null ? null : bestParams.clone(),
                 metadata, new TrainingCheckpoint.LastGood(lastGood.step(), lastGood.params().clone(), lastGood.optimizer(),
                         lastGood.noise() == null ? null : lastGood.noise().state(), lastGood.guard(), lastGood.adaScale()),
-                adaScale == null ? null : adaScale.state());
+                adaScale == null ? null : adaScale.state(), adaptivePlan == null ? null : adaptivePlan.history());
+    }
+
+    /** The batches of the run (for an adaptive batch: those chosen so far and the next). */
+    StepBatches batches() {
+        return plan;
     }
 
     /** AdaScale's τ: base iterations done so far (0 without AdaScale). */
@@ -163,7 +197,6 @@ final class DriverState {
         return lastGood.step();
     }
 
-    /** Accepts the step's loss, clips, applies the one optimizer update and reports the step's metrics. */
     /**
      * Accepts the step's loss, clips, applies the one optimizer update and reports the step's metrics. With
      * AdaScale the rate applied is {@code scheduledLr} times the step's gain ratio, and τ advances by the gain.
@@ -185,10 +218,24 @@ final class DriverState {
         StepTimings t = grad.timings();
         StepMetrics.Stats stats = new StepMetrics.Stats(grad.meanLoss(), lr, grad.norm(), clipped,
                 UpdateRatios.of(model.layout(), lastGood.params(), update.lastUpdate()), estimate, gain);
-        listener.onStep(new StepMetrics(step, epoch, plan.examplesThrough(step), stats,
-                (System.nanoTime() - startNanos) / 1e6, new StepTimings(t.broadcastMillis(), t.jobMillis(),
-                        t.slowestTaskMillis(), t.aggregateMillis(), updateMillis)));
+        StepTimings timings = new StepTimings(t.broadcastMillis(), t.jobMillis(), t.slowestTaskMillis(),
+                t.aggregateMillis(), updateMillis);
+        double stepMillis = (System.nanoTime() - startNanos) / 1e6;
+        int batch = plan.batchSize(step);
+        listener.onStep(new StepMetrics(step, epoch, plan.examplesThrough(step), batch, stats, stepMillis, timings));
         stepsApplied = step + 1;
+        if (adaptivePlan != null) {
+            chooser.times().observe(batch, new StepSample(step, stepMillis, timings, estimate.bSimple()));
+            chooseNextBatch(step, batch, gain);
+        }
+    }
+
+    /** Defines the batch of step {@code step + 1}: the chooser's, when a choice is due, else the same. */
+    private void chooseNextBatch(long step, int batch, AdaScale.Gain gain) {
+        Optional<Goodput.Choice> choice = chooser.afterStep(step, gain);
+        adaptivePlan.define(step + 1, choice.map(Goodput.Choice::batch).orElse(batch));
+        choice.ifPresent(c -> listener.onBatchChoice(new BatchChoice(step, batch, c.batch(), c.goodput(), c.efficiency(),
+                c.stepMillis())));
     }
 
     private AdaScale.Gain adaScaleGain(StepGradient grad, NoiseScaleEstimator.Estimate estimate) {
@@ -250,6 +297,9 @@ final class DriverState {
 
     private void restore(Snapshot s) {
         params = s.params().clone();
+        if (adaptivePlan != null) {
+            adaptivePlan.truncate(s.step());
+        }
         if (s.optimizer() != null) {
             update.restore(s.optimizer());
             noise = s.noise().copy();

@@ -43,10 +43,11 @@ public record ExecutorPreflight(String model, int passBatch, int partitions, Opt
     /**
      * Examples in one forward/backward pass of a step of the global batch: the ghost batch
      * ({@link TrainConfig#resolveGhostBatch}; with sharded data at most a worker's mean share ⌈B/P⌉, its
-     * actual share varying around that), cut to the micro-batch when one is set.
+     * actual share varying around that), cut to the micro-batch when one is set. An adaptive batch is
+     * checked at its largest size.
      */
     static int passBatch(TrainConfig config, boolean batchDependent, DataPlacement placement, int partitions) {
-        int b = config.globalBatch();
+        int b = config.adaptiveBatch() == null ? config.globalBatch() : config.adaptiveBatch().maxBatch();
         int pass = config.resolveGhostBatch(b, batchDependent, placement);
         if (placement == DataPlacement.SHARDED) {
             pass = Math.min(pass, (b + partitions - 1) / partitions);

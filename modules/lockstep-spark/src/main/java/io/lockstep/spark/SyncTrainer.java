@@ -1,7 +1,10 @@
 package io.lockstep.spark;
 
+import io.lockstep.adaptive.BatchChooser;
+import io.lockstep.adaptive.StepTimePredictor;
 import io.lockstep.config.TrainConfig;
 import io.lockstep.data.BatchPlan;
+import io.lockstep.data.StepBatches;
 import io.lockstep.grad.EvalSum;
 import io.lockstep.grad.GradientAccumulator;
 import io.lockstep.metrics.EvalMetrics;
@@ -20,7 +23,8 @@ import scala.reflect.ClassTag$;
 
 /**
  * Exact synchronous data-parallel training. Each step: the driver picks the global batch (from
- * {@link BatchPlan}, independent of the worker count), broadcasts the parameters and each
+ * {@link BatchPlan}, independent of the worker count; with an adaptive batch the size of each step is chosen
+ * for goodput as the run goes, see {@link io.lockstep.adaptive.AdaptiveBatchPlan}), broadcasts the parameters and each
  * partition's share of the batch, every partition returns its gradient <b>sum</b>, the driver adds
  * the partials in partition order, divides once by B (the step's batch; it grows per epoch with
  * {@code batchGrowthFactor}), applies one optimizer update and destroys the
@@ -37,23 +41,36 @@ public final class SyncTrainer {
     private final TrainConfig config;
     private final FaultInjection faults;
     private final StopRequest stop;
+    /** Step times an adaptive batch is chosen by; null = measured in this run. */
+    private final StepTimePredictor stepTimes;
 
     public SyncTrainer(JavaSparkContext sc, ModelAdapter model, TrainConfig config) {
-        this(sc, model, config, FaultInjection.none(), new StopRequest());
+        this(sc, model, config, FaultInjection.none(), new StopRequest(), null);
     }
 
     private SyncTrainer(JavaSparkContext sc, ModelAdapter model, TrainConfig config, FaultInjection faults,
-                        StopRequest stop) {
+                        StopRequest stop, StepTimePredictor stepTimes) {
         this.sc = sc;
         this.model = model;
         this.config = config;
         this.faults = faults;
         this.stop = stop;
+        this.stepTimes = stepTimes;
     }
 
     /** A trainer whose gradient tasks fail on purpose as {@code f} says (for fault-tolerance tests). */
     public SyncTrainer withFaultInjection(FaultInjection f) {
-        return new SyncTrainer(sc, model, config, f, stop);
+        return new SyncTrainer(sc, model, config, f, stop, stepTimes);
+    }
+
+    /**
+     * A trainer whose adaptive batch is chosen with the step times {@code times} predicts instead of this
+     * run's measured ones (e.g. {@link StepTimePredictor#fixed} of a model {@code lockstep advise} fitted):
+     * the chosen sizes then depend only on the seed and the gradients, so reruns, resumes and runs with any
+     * P choose the same batches.
+     */
+    public SyncTrainer withStepTimes(StepTimePredictor times) {
+        return new SyncTrainer(sc, model, config, faults, stop, java.util.Objects.requireNonNull(times, "times"));
     }
 
     /**
@@ -62,7 +79,7 @@ public final class SyncTrainer {
      * {@link TrainResult.Outcome#INTERRUPTED} with that step's parameters.
      */
     public SyncTrainer withStopRequest(StopRequest request) {
-        return new SyncTrainer(sc, model, config, faults, java.util.Objects.requireNonNull(request, "request"));
+        return new SyncTrainer(sc, model, config, faults, java.util.Objects.requireNonNull(request, "request"), stepTimes);
     }
 
     /** Trains on {@code train} without evaluations. */
@@ -108,8 +125,13 @@ public final class SyncTrainer {
         listener.onStart(new TrainPlan(train.size(), config.globalBatch(), train.numPartitions(), config.microBatch(),
                 batches.stepsPerEpoch(), length.length(), model.numParams(), config.peakLr(), schedule.describe()));
 
-        DriverState state = checkpointing.resume() == null ? new DriverState(model, config, batches, listener)
-                : DriverState.resume(model, config, batches, listener, checkpointing.resume());
+        StepBatches planned = config.stepBatches(train.size());
+        BatchChooser chooser = config.adaptiveBatch() == null ? null : new BatchChooser(config.adaptiveBatch(),
+                config.referenceBatch(), train.numPartitions(), stepTimes != null ? stepTimes
+                        : StepTimePredictor.measured(model.numParams(), train.numPartitions()));
+        DriverState state = checkpointing.resume() == null ? new DriverState(model, config, planned, chooser, listener)
+                : DriverState.resume(model, config, planned, chooser, listener, checkpointing.resume());
+        StepBatches steps = state.batches();
         long step = state.nextStep();
         if (!length.inTau() && step > length.length()) {
             throw new IllegalArgumentException("the checkpoint is at step " + step + ", beyond the run's " + length.length()
@@ -124,8 +146,8 @@ public final class SyncTrainer {
                 return state.result(TrainResult.Outcome.INTERRUPTED);
             }
             long start = System.nanoTime();
-            int epoch = batches.epochOf(step);
-            StepGradient grad = gradient(train, state.params(), batches.batch(step), step);
+            int epoch = steps.epochOf(step);
+            StepGradient grad = gradient(train, state.params(), steps.batch(step), step);
             double lr = schedule.lr(length.schedulePosition(step, state.tau())) * state.lrFactor();
             Optional<String> diverged = state.checkDivergence(grad.meanLoss(), grad.norm());
             if (diverged.isPresent()) {
@@ -138,7 +160,7 @@ public final class SyncTrainer {
             state.applyUpdate(step, epoch, grad, lr, start);
             step++;
             boolean last = length.done(step, state.tau());
-            boolean epochEnd = batches.endsEpoch(step - 1) || last;
+            boolean epochEnd = steps.endsEpoch(step - 1) || last;
             if (epochEnd || config.evalEvery() > 0 && step % config.evalEvery() == 0) {
                 evaluateAll(evalSets, state, step - 1, epoch, epochEnd);
                 if (state.reachedTarget(step - 1)) {

@@ -1,5 +1,6 @@
 package io.lockstep.spark;
 
+import io.lockstep.metrics.BatchChoice;
 import io.lockstep.metrics.DivergenceEvent;
 import io.lockstep.metrics.EvalMetrics;
 import io.lockstep.metrics.StepMetrics;
@@ -25,6 +26,9 @@ public interface TrainListener {
 
     /** Called once when a validation evaluation first reaches the target accuracy; training then stops. */
     default void onTargetReached(TargetReached event) {}
+
+    /** Called when an adaptive run chooses its global batch (every few steps, also when it stays the same). */
+    default void onBatchChoice(BatchChoice choice) {}
 
     /** A listener that ignores everything. */
     TrainListener NONE = new TrainListener() {};

@@ -1,5 +1,6 @@
 package io.lockstep.app.train;
 
+import io.lockstep.metrics.BatchChoice;
 import io.lockstep.metrics.DivergenceEvent;
 import io.lockstep.metrics.EvalMetrics;
 import io.lockstep.metrics.StepMetrics;
@@ -27,4 +28,7 @@ record Listeners(List<TrainListener> all) implements TrainListener {
 
     @Override
     public void onTargetReached(TargetReached t) { all.forEach(l -> l.onTargetReached(t)); }
+
+    @Override
+    public void onBatchChoice(BatchChoice c) { all.forEach(l -> l.onBatchChoice(c)); }
 }

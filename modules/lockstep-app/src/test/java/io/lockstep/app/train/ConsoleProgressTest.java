@@ -21,7 +21,7 @@ class ConsoleProgressTest {
         try (ConsoleProgress p = new ConsoleProgress(out, interactive)) {
             p.onStart(new TrainPlan(1000, 100, 2, 0, 10, 10, 42, 0.1, "constant"));
             for (long s = 0; s < 10; s++) {
-                p.onStep(new StepMetrics(s, 0, (s + 1) * 100,
+                p.onStep(new StepMetrics(s, 0, (s + 1) * 100, 100,
                         new StepMetrics.Stats(1.0 / (s + 1), 0.1, 1.0, false, Map.of(), null), 5.0,
                         new StepTimings(1, 4, 3, 0.5, 0.1)));
             }
