@@ -47,7 +47,7 @@ JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 if [ ! -f "$APP_JAR" ]; then
   command -v mvn >/dev/null || die "mvn not found: install Apache Maven to build Lockstep"
   echo "submit: building the shaded jar (mvn package, about a minute the first time)..." >&2
-  (cd "$ROOT" && mvn -B -q -Dmaven.test.skip=true package -pl modules/lockstep-app -am) >&2 \
+  (cd "$ROOT" && mvn -B -q -DskipTests package -pl modules/lockstep-app -am) >&2 \
     || { echo "submit: build failed (run 'mvn -DskipTests package' to see why)" >&2; exit 1; }
 fi
 

@@ -46,7 +46,7 @@ OUT="$(cd "$OUT" && pwd)"
 
 if [ ! -f "$BENCH_JAR" ] || [ ! -f "$BENCH_CP" ]; then
   log "building the bench jar (mvn package)..."
-  (cd "$ROOT" && mvn -B -q -Dmaven.test.skip=true package -pl modules/lockstep-bench -am) >&2 \
+  (cd "$ROOT" && mvn -B -q -DskipTests package -pl modules/lockstep-bench -am) >&2 \
     || { echo "bench-cluster: build failed" >&2; exit 1; }
 fi
 

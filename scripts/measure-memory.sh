@@ -66,7 +66,7 @@ OUT="$(cd "$OUT" && pwd)"
 
 if [ ! -f "$APP_JAR" ] || [ ! -f "$SPARK_CP" ]; then
   log "building the shaded app jar (mvn package)..."
-  (cd "$ROOT" && mvn -B -q -Dmaven.test.skip=true package -pl modules/lockstep-app,modules/lockstep-spark-runtime -am) >&2 \
+  (cd "$ROOT" && mvn -B -q -DskipTests package -pl modules/lockstep-app,modules/lockstep-spark-runtime -am) >&2 \
     || { echo "measure-memory: build failed" >&2; exit 1; }
 fi
 for attempt in 1 2 3 4 5 6; do   # a build running elsewhere may be rewriting the jar: take a complete copy

@@ -123,11 +123,11 @@ public final class TrainConfig {
         require(evalEvery >= 0, "evalEvery", evalEvery, "must not be negative (0 = evaluate once per epoch only)");
         require(targetAccuracy == 0 || (targetAccuracy > 0 && targetAccuracy <= 1), "targetAccuracy", targetAccuracy,
                 "must be in (0, 1] (0 = no target)");
+        if (adaptiveBatch != null) {
+            validateAdaptiveBatch(); // first: its messages name the options an adaptive run is given
+        }
         if (adaScale()) {
             validateAdaScale();
-        }
-        if (adaptiveBatch != null) {
-            validateAdaptiveBatch();
         }
     }
 

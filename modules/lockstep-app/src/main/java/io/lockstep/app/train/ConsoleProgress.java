@@ -45,7 +45,8 @@ final class ConsoleProgress implements TrainListener, AutoCloseable {
     @Override
     public void onStep(StepMetrics m) {
         bar.stepTo((long) Math.min(m.progress(), plan.totalSteps()));
-        stepMessage = String.format(" ep %d loss %.4f", m.epoch() + 1, m.loss());
+        stepMessage = String.format(" ep %d loss %.4f%s", m.epoch() + 1, m.loss(),
+                m.globalBatch() == plan.globalBatch() ? "" : " B " + m.globalBatch()); // adaptive or growing batch
         bar.setExtraMessage(stepMessage);
     }
 

@@ -7,7 +7,8 @@ import java.util.regex.Pattern;
 /** Maps config record field names in validation messages to the command-line flags users typed. */
 final class FlagNames {
     private static final Map<String, String> FLAGS = Map.ofEntries(
-            Map.entry("globalBatch", "--global-batch"),
+            Map.entry("globalBatch", "--global-batch"), Map.entry("adaptiveBatch.minBatch", "--min-batch"),
+            Map.entry("adaptiveBatch.maxBatch", "--max-batch"), Map.entry("adaptiveBatch.every", "--adapt-every"),
             Map.entry("batchGrowthFactor", "--batch-growth-factor"), Map.entry("batchGrowthEvery", "--batch-growth-every"),
             Map.entry("workers", "--workers"),
             Map.entry("microBatch", "--micro-batch"), Map.entry("ghostBatch", "--ghost-batch"),

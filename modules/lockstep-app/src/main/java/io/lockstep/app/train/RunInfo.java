@@ -64,7 +64,8 @@ record RunInfo(Runner.Resolved run, InputCache.Inputs inputs, Map<String, Object
         d.put("ghost_batch", config.resolveGhostBatch(config.globalBatch(), model.batchDependent(),
                 inputs.train().placement()));
         d.put("data_placement", inputs.train().placement().cliName());
-        d.put("batch_schedule", plan.batchSchedule().describe());
+        d.put("batch_schedule", config.adaptiveBatch() != null ? config.adaptiveBatch().describe()
+                : plan.batchSchedule().describe());
         d.put("steps_per_epoch", plan.stepsPerEpoch());
         d.put("total_steps", total);
         if (config.adaScale()) {

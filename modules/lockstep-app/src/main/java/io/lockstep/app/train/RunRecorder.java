@@ -2,6 +2,7 @@ package io.lockstep.app.train;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.lockstep.metrics.BatchChoice;
 import io.lockstep.metrics.DivergenceEvent;
 import io.lockstep.metrics.EvalMetrics;
 import io.lockstep.metrics.StepMetrics;
@@ -120,6 +121,7 @@ final class RunRecorder implements TrainListener, AutoCloseable {
         line.put("step", m.step());
         line.put("epoch", m.epoch());
         line.put("examples", m.examples());
+        line.put("global_batch", m.globalBatch());
         StepMetrics.Stats s = m.stats();
         line.put("loss", s.loss());
         line.put("lr", s.lr());
@@ -159,6 +161,19 @@ final class RunRecorder implements TrainListener, AutoCloseable {
         line.put("loss", m.loss());
         line.put("accuracy", m.accuracy());
         line.put("count", m.count());
+        write(line);
+    }
+
+    @Override
+    public void onBatchChoice(BatchChoice c) {
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("type", "batch_choice");
+        line.put("step", c.step());
+        line.put("batch", c.batch());
+        line.put("previous_batch", c.previousBatch());
+        line.put("goodput", c.goodput());
+        line.put("efficiency", c.efficiency());
+        line.put("predicted_step_ms", c.predictedStepMillis());
         write(line);
     }
 

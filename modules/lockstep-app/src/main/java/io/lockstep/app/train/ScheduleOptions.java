@@ -12,11 +12,12 @@ final class ScheduleOptions {
             description = "Learning rate, tuned at --reference-batch. Default: ${DEFAULT-VALUE}.")
     double lr;
 
-    @Option(names = "--lr-scaling", paramLabel = "RULE", defaultValue = "none",
+    @Option(names = "--lr-scaling", paramLabel = "RULE",
             description = "Scale --lr for the global batch: none, linear (lr*B/B_ref, Goyal 2017), sqrt "
                     + "(lr*sqrt(B/B_ref), Hoffer 2017) or adascale (each step lr times the measured gain ratio "
                     + "r in [1, B/B_ref], the schedule, warmup and --steps/--epochs counted in base iterations of "
-                    + "B_ref; Johnson 2020; SGD/Nesterov, needs 2+ parts per step). Default: ${DEFAULT-VALUE}.")
+                    + "B_ref; Johnson 2020; SGD/Nesterov, needs 2+ parts per step). Default: none; adascale with "
+                    + "--global-batch adaptive.")
     String lrScaling;
 
     @Option(names = "--reference-batch", paramLabel = "B_REF",
@@ -56,7 +57,11 @@ final class ScheduleOptions {
             description = "Exponent of the poly schedule. Default: ${DEFAULT-VALUE}.")
     double polyPower;
 
-    LrScaling scaling() {
+    /** The rule given, else none — or adascale for an adaptive global batch. */
+    LrScaling scaling(boolean adaptiveBatch) {
+        if (lrScaling == null) {
+            return adaptiveBatch ? LrScaling.ADASCALE : LrScaling.NONE;
+        }
         try {
             return LrScaling.parse(lrScaling);
         } catch (IllegalArgumentException e) {

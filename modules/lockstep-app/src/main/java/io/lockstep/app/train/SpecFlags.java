@@ -10,7 +10,11 @@ import java.util.function.Predicate;
  */
 final class SpecFlags {
     private static final Map<String, List<String>> FLAGS = Map.ofEntries(
-            Map.entry("train.globalBatch", List.of("--global-batch")),
+            Map.entry("train.globalBatch", List.of("--global-batch", "--min-batch")),
+            Map.entry("train.adaptiveBatch", List.of("--global-batch")),
+            Map.entry("train.adaptiveBatch.minBatch", List.of("--min-batch", "--global-batch", "--reference-batch")),
+            Map.entry("train.adaptiveBatch.maxBatch", List.of("--max-batch", "--global-batch")),
+            Map.entry("train.adaptiveBatch.every", List.of("--adapt-every", "--global-batch")),
             Map.entry("train.batchGrowthFactor", List.of("--batch-growth-factor")),
             Map.entry("train.batchGrowthEvery", List.of("--batch-growth-every")),
             Map.entry("train.workers", List.of("--workers")), Map.entry("workers", List.of("--workers")),

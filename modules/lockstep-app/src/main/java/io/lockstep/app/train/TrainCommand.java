@@ -2,6 +2,7 @@ package io.lockstep.app.train;
 
 import io.lockstep.app.Main;
 import io.lockstep.app.UsageException;
+import io.lockstep.adaptive.AdaptiveBatchConfig;
 import io.lockstep.config.TrainConfig;
 import io.lockstep.metrics.DivergenceEvent;
 import io.lockstep.app.data.MnistFetcher;
@@ -47,9 +48,14 @@ public final class TrainCommand implements Callable<Integer> {
     @Mixin
     DataOptions data = new DataOptions();
 
-    @Option(names = "--global-batch", paramLabel = "B", defaultValue = "128",
-            description = "Examples per synchronized step, summed over all workers. Default: ${DEFAULT-VALUE}.")
-    int globalBatch;
+    @Option(names = "--global-batch", paramLabel = "B|adaptive", defaultValue = "128",
+            description = "Examples per synchronized step, summed over all workers; adaptive: chosen every --adapt-every"
+                    + " steps in [--min-batch, --max-batch] for the highest goodput (Pollux), the LR following AdaScale"
+                    + " (--lr-scaling adascale). Default: ${DEFAULT-VALUE}.")
+    String globalBatch;
+
+    @Mixin
+    AdaptiveBatchOptions adaptiveBatch = new AdaptiveBatchOptions();
 
     @Mixin
     BatchGrowthOptions batchGrowth = new BatchGrowthOptions();
@@ -244,13 +250,28 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     private TrainConfig trainConfig() {
-        TrainConfig.Builder b = TrainConfig.builder().globalBatch(globalBatch).batchGrowthFactor(batchGrowth.factor)
+        boolean adaptive = globalBatch.equals(ADAPTIVE);
+        AdaptiveBatchConfig range = adaptiveBatch.toConfig(adaptive, lr.referenceBatch);
+        TrainConfig.Builder b = TrainConfig.builder().globalBatch(adaptive ? range.minBatch() : fixedGlobalBatch())
+                .adaptiveBatch(range).batchGrowthFactor(batchGrowth.factor)
                 .batchGrowthEvery(batchGrowth.every).workers(workers == null ? 1 : workers).microBatch(microBatch)
-                .ghostBatch(ghostBatch).lr(lr.lr).lrScaling(lr.scaling()).referenceBatch(lr.referenceBatch())
+                .ghostBatch(ghostBatch).lr(lr.lr).lrScaling(lr.scaling(adaptive)).referenceBatch(lr.referenceBatch())
                 .optimizer(optimizer.toConfig()).clipNorm(guard.clipNorm).divergence(guard.divergence())
                 .noiseEmaDecay(guard.noiseEma).earlyStoppingPatience(guard.patience).evalEvery(guard.evalEvery)
                 .targetAccuracy(guard.targetAccuracy).seed(seed).schedule(lr.toConfig());
         return (steps != null ? b.steps(steps) : b.epochs(epochs != null ? epochs : DEFAULT_EPOCHS)).build();
+    }
+
+    /** The value of {@code --global-batch} that selects a goodput-driven batch. */
+    static final String ADAPTIVE = "adaptive";
+
+    private int fixedGlobalBatch() {
+        try {
+            return Integer.parseInt(globalBatch.strip());
+        } catch (NumberFormatException e) {
+            throw new UsageException("--global-batch: expected a number of examples or 'adaptive', got '" + globalBatch
+                    + "'");
+        }
     }
 
     private Path outDir() {

@@ -214,6 +214,10 @@ public final class TrainRun {
         return "ghost batch " + g + why + ", " + k + " forward pass" + (k == 1 ? "" : "es") + " per step";
     }
 
+    private static int maxBatch(TrainConfig config) {
+        return config.adaptiveBatch() == null ? config.globalBatch() : config.adaptiveBatch().maxBatch();
+    }
+
     private static void printResolved(PrintStream console, TrainConfig config, ModelAdapter model, InputCache.Inputs in,
                                       String master, int taskSlots) {
         BatchPlan plan = config.batchPlan(in.train().size());
@@ -236,14 +240,18 @@ public final class TrainRun {
         if (config.batchGrowthFactor() > 0) {
             console.printf("  batch growth instead of LR decay: %s%n", plan.batchSchedule().describe());
         }
+        if (config.adaptiveBatch() != null) {
+            console.printf("  global batch %s for the highest goodput (B = %d first)%n", config.adaptiveBatch().describe(),
+                    config.globalBatch());
+        }
         long length = config.scheduleLength(plan, in.train().size());
         console.printf("  steps/epoch %d, total steps %s, optimizer %s, seed %d%n", plan.stepsPerEpoch(),
                 config.adaScale() ? "until tau reaches " + length + " base iterations (at most " + length + " steps, at"
-                        + " least " + (long) Math.ceil(length * config.referenceBatch() / (double) config.globalBatch()) + ")"
+                        + " least " + (long) Math.ceil(length * config.referenceBatch() / (double) maxBatch(config)) + ")"
                         : String.valueOf(total), config.optimizer().describe(), config.seed());
         console.printf("  lr %g at B_ref=%d, %s scaling -> peak lr %g%s; schedule: %s%n", config.lr(),
                 config.referenceBatch(), config.lrScaling().cliName(), config.peakLr(),
-                config.adaScale() ? String.format(" x gain in [1, %.4g]", config.globalBatch()
+                config.adaScale() ? String.format(" x gain in [1, %.4g]", maxBatch(config)
                         / (double) config.referenceBatch()) : "", config.schedule(length).describe());
     }
 }

@@ -113,6 +113,7 @@ public final class Runner implements AutoCloseable {
         if (batch > trainSize) {
             throw new ConfigException("globalBatch " + batch + " is larger than the training set (" + trainSize + " examples)");
         }
+        s.train().stepBatches(trainSize); // an adaptive range must fit the training set too
         return new Resolved(s, config(s, trainSize), model(s, data.train()), data);
     }
 
