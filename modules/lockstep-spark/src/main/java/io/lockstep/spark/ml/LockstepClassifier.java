@@ -97,6 +97,9 @@ public final class LockstepClassifier extends LockstepClassifierParams implement
     public LockstepClassifier setCheckpointDir(String v) { set(checkpointDir(), v); return this; }
     public LockstepClassifier setCheckpointEvery(long v) { set(checkpointEvery(), v); return this; }
     public LockstepClassifier setKeepCheckpoints(int v) { set(keepCheckpoints(), v); return this; }
+    /** A goodput-driven global batch in [globalBatch, v] (0 = fixed); needs lrScaling adascale. */
+    public LockstepClassifier setMaxBatch(int v) { set(maxBatch(), v); return this; }
+    public LockstepClassifier setAdaptEvery(int v) { set(adaptEvery(), v); return this; }
     public LockstepClassifier setResume(boolean v) { set(resume(), v); return this; }
 
     @Override

@@ -21,6 +21,8 @@ public abstract class LockstepClassifierParams extends Estimator<LockstepClassif
     private final IntParam numClasses;
     private final Param<String> model;
     private final IntParam globalBatch;
+    private final IntParam maxBatch;
+    private final IntParam adaptEvery;
     private final IntParam workers;
     private final IntParam epochs;
     private final LongParam steps;
@@ -67,6 +69,10 @@ public abstract class LockstepClassifierParams extends Estimator<LockstepClassif
         momentum = new DoubleParam(this, "momentum", "momentum of nesterov and lars");
         l2 = new DoubleParam(this, "l2", "L2 on weights, applied once on the driver");
         weightDecay = new DoubleParam(this, "weightDecay", "weight decay on weights, applied once on the driver");
+        maxBatch = new IntParam(this, "maxBatch", "0 = a fixed globalBatch; > 0: the global batch is chosen every"
+                + " adaptEvery steps in [globalBatch, maxBatch] for the highest goodput, the lr following AdaScale"
+                + " (lrScaling adascale), as lockstep train --global-batch adaptive");
+        adaptEvery = new IntParam(this, "adaptEvery", "with maxBatch: steps between batch choices");
         lrScaling = new Param<>(this, "lrScaling", "none, linear, sqrt (scale lr from referenceBatch to globalBatch) or adascale (lr times the measured gain ratio)");
         referenceBatch = new IntParam(this, "referenceBatch", "the batch lr was tuned at; 0 = globalBatch");
         schedule = new Param<>(this, "schedule", "after warmup: constant, step, cosine or poly");
@@ -98,6 +104,8 @@ public abstract class LockstepClassifierParams extends Estimator<LockstepClassif
         setDefault(numClasses, 0);
         setDefault(model, "mlp");
         setDefault(globalBatch, 128);
+        setDefault(maxBatch, 0);
+        setDefault(adaptEvery, io.lockstep.adaptive.AdaptiveBatchConfig.DEFAULT_EVERY);
         setDefault(workers, 0);
         setDefault(epochs, 5);
         setDefault(steps, 0L);
@@ -167,6 +175,8 @@ public abstract class LockstepClassifierParams extends Estimator<LockstepClassif
     public Param<String> checkpointDir() { return checkpointDir; }
     public LongParam checkpointEvery() { return checkpointEvery; }
     public IntParam keepCheckpoints() { return keepCheckpoints; }
+    public IntParam maxBatch() { return maxBatch; }
+    public IntParam adaptEvery() { return adaptEvery; }
     public BooleanParam resume() { return resume; }
 
     public String getFeaturesCol() { return getOrDefault(featuresCol()); }
@@ -200,5 +210,7 @@ public abstract class LockstepClassifierParams extends Estimator<LockstepClassif
     public String getCheckpointDir() { return getOrDefault(checkpointDir); }
     public long getCheckpointEvery() { return (Long) getOrDefault(checkpointEvery); }
     public int getKeepCheckpoints() { return (Integer) getOrDefault(keepCheckpoints); }
+    public int getMaxBatch() { return (Integer) getOrDefault(maxBatch); }
+    public int getAdaptEvery() { return (Integer) getOrDefault(adaptEvery); }
     public boolean getResume() { return (Boolean) getOrDefault(resume); }
 }

@@ -91,6 +91,10 @@ final class TrainSettings {
                 .microBatch(p.getMicroBatch()).ghostBatch(p.getGhostBatch()).lr(p.getLr()).lrScaling(scaling)
                 .referenceBatch(p.getReferenceBatch()).optimizer(optimizer).schedule(schedule).divergence(divergence)
                 .seed(p.getSeed());
+        if (p.getMaxBatch() > 0) {
+            b.adaptiveBatch(param("maxBatch", () -> new io.lockstep.adaptive.AdaptiveBatchConfig(p.getGlobalBatch(),
+                    p.getMaxBatch(), p.getAdaptEvery())));
+        }
         if (p.getSteps() > 0) {
             b.steps(p.getSteps());
         } else {
@@ -107,6 +111,7 @@ final class TrainSettings {
                 throw new IllegalArgumentException(STAGE + " param globalBatch: " + p.getGlobalBatch()
                         + " is larger than the training set (" + trainSize + " examples)");
             }
+            param("maxBatch", () -> c.stepBatches(trainSize));
             param("schedule", () -> c.schedule(c.scheduleLength(c.batchPlan(trainSize), trainSize)));
         }
         return c;
@@ -137,6 +142,12 @@ final class TrainSettings {
     /** "param NAME" for the Param a {@link TrainConfig} message is about (its first word), else "params". */
     private static String fieldOf(String message) {
         String first = message == null ? "" : message.split("[ (:]", 2)[0];
+        if (first.equals("adaptiveBatch.every")) {
+            return "param adaptEvery";
+        }
+        if (first.startsWith("adaptiveBatch") || message.startsWith("globalBatch adaptive")) {
+            return "param maxBatch";
+        }
         if (CONFIG_FIELDS.contains(first)) {
             return "param " + first;
         }

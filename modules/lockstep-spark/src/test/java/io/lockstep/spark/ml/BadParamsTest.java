@@ -96,6 +96,18 @@ class BadParamsTest {
     }
 
     @Test
+    void adaptiveBatchParams() {
+        assertContains(failure(c -> c.setMaxBatch(16).setOptimizer("nesterov"), df), "param maxBatch",
+                "needs lrScaling adascale");
+        assertContains(failure(c -> c.setMaxBatch(4).setLrScaling("adascale").setOptimizer("nesterov"), df),
+                "param maxBatch", "adaptiveBatch.maxBatch (4) must be at least minBatch (8)");
+        assertContains(failure(c -> c.setMaxBatch(16).setAdaptEvery(0).setLrScaling("adascale").setOptimizer("nesterov"),
+                df), "param adaptEvery", "at least 1");
+        assertContains(failure(c -> c.setMaxBatch(100).setLrScaling("adascale").setOptimizer("nesterov"), df),
+                "param maxBatch", "larger than the training set (60");
+    }
+
+    @Test
     void divergenceParams() {
         assertContains(failure(c -> c.setOnDivergence("retry"), df), "param onDivergence", "'retry'", "halt, rollback");
         assertContains(failure(c -> c.setDivergenceFactor(1), df), "param divergenceFactor", "> 1");
