@@ -92,8 +92,12 @@ final class TrainSettings {
                 .referenceBatch(p.getReferenceBatch()).optimizer(optimizer).schedule(schedule).divergence(divergence)
                 .seed(p.getSeed());
         if (p.getMaxBatch() > 0) {
-            b.adaptiveBatch(param("maxBatch", () -> new io.lockstep.adaptive.AdaptiveBatchConfig(p.getGlobalBatch(),
-                    p.getMaxBatch(), p.getAdaptEvery())));
+            try {
+                b.adaptiveBatch(new io.lockstep.adaptive.AdaptiveBatchConfig(p.getGlobalBatch(), p.getMaxBatch(),
+                        p.getAdaptEvery()));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(STAGE + " " + fieldOf(e.getMessage()) + ": " + e.getMessage(), e);
+            }
         }
         if (p.getSteps() > 0) {
             b.steps(p.getSteps());
