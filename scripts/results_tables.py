@@ -233,14 +233,14 @@ def median(xs):
     return (s[n // 2] + s[(n - 1) // 2]) / 2
 
 
-def adascale(sweeps):
-    rs = rows(sweeps, "adascale")
+def adascale(sweeps, name="adascale", title="8. adascale"):
+    rs = rows(sweeps, name)
     if rs is None:
         return
-    print("\n## 8. adascale")
+    print(f"\n## {title}")
     body, compare = [], []
     for r in sorted(rs, key=lambda r: (int(r["global_batch"]), r["lr_scaling"], int(r["seed"]))):
-        steps = step_records(sweeps, "adascale", r["run"])
+        steps = step_records(sweeps, name, r["run"])
         gains = [s["adascale_gain"] for s in steps if "adascale_gain" in s]
         res = f"div@{r['diverged_step']}" if r["diverged"] == "true" else f"{num(r['final_test_accuracy']):.4f}"
         body.append([r["global_batch"], r["lr_scaling"], r["seed"], r["steps"], r["examples"], res,
@@ -255,7 +255,7 @@ def adascale(sweeps):
           "B_simple as logged | recomputed with the run's decay | AdaScale's clipping at the run's decay")
     for r, steps in compare:
         b0, batch = int(r["reference_batch"]), int(r["global_batch"])
-        with open(os.path.join(sweeps, "adascale", "runs", r["run"], "run.json")) as f:
+        with open(os.path.join(sweeps, name, "runs", r["run"], "run.json")) as f:
             decay = json.load(f)["spec"]["train"]["noiseEmaDecay"]
         theta = max(1 - batch / b0 / 1000, 0)
         tr = [s["noise_trace_sigma"] for s in steps]
@@ -273,6 +273,41 @@ def adascale(sweeps):
               f"{median([b0 * var_b[i] / sq_b[i] for i in tail]):.0f}")
 
 
+def adaptive_batch(sweeps):
+    """Experiment 9: every repeat of the sweep (adaptive-batch, adaptive-batch-r2, ...), medians over repeats."""
+    names = sorted(n for n in os.listdir(sweeps) if n == "adaptive-batch" or n.startswith("adaptive-batch-r"))
+    if not names:
+        rows(sweeps, "adaptive-batch")  # prints how to make it
+        return
+    print(f"\n## 9. adaptive-batch ({len(names)} repeats: {', '.join(names)})")
+    per_run = defaultdict(list)
+    for name in names:
+        for r in rows(sweeps, name):
+            steps = step_records(sweeps, name, r["run"])
+            n = int(r["steps_to_target"]) if r["reached_target"] == "true" else len(steps)
+            train_s = sum(s["step_ms"] for s in steps[:n]) / 1000
+            sizes = defaultdict(int)
+            for s in steps[:n]:
+                sizes[s.get("global_batch", int(r["global_batch"]))] += 1
+            label = (f"adaptive {r['reference_batch']}..{r['p_max_batch']}" if r.get("p_global_batch") == "adaptive"
+                     else r["global_batch"])
+            per_run[label].append((r, n, train_s, dict(sizes)))
+    body = []
+    for label, reps in per_run.items():
+        r0 = reps[0][0]
+        reached = all(r["reached_target"] == "true" for r, _, _, _ in reps)
+        body.append([label, r0["peak_lr"][:6], str(reps[0][1]) if reached else "not reached",
+                     r0["examples_to_target"] or "-",
+                     f"{median([num(r['seconds_to_target']) for r, _, _, _ in reps]):.1f}",
+                     " / ".join(f"{num(r['seconds_to_target']):.1f}" for r, _, _, _ in reps),
+                     f"{median([t for _, _, t, _ in reps]):.2f}",
+                     " ".join(f"{b}x{c}" for b, c in sorted(reps[0][3].items())),
+                     f"{num(r0['final_test_accuracy']):.4f}"])
+    table(["B", "peak lr", "steps to 96%", "examples to 96%", "wall s to 96% (median)", "wall s per repeat",
+           "training s (sum of step times, median)", "batches to the target (first repeat: B x steps)",
+           "test acc"], body)
+
+
 def main():
     sweeps = sys.argv[1] if len(sys.argv) > 1 else "runs/sweeps"
     b_crit = steps_to_target(sweeps)
@@ -283,6 +318,8 @@ def main():
     generalization_gap(sweeps)
     ghost_batch(sweeps)
     adascale(sweeps)
+    adaptive_batch(sweeps)
+    adascale(sweeps, "adascale-bn", "10. adascale-bn")
 
 
 if __name__ == "__main__":
