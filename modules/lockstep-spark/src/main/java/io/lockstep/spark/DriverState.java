@@ -202,11 +202,11 @@ final class DriverState {
      * AdaScale the rate applied is {@code scheduledLr} times the step's gain ratio, and τ advances by the gain.
      */
     void applyUpdate(long step, int epoch, StepGradient grad, double scheduledLr, long startNanos) {
+        lastGood = snapshot(step); // before this step's estimates: a rollback re-runs the step from here
         NoiseScaleEstimator.Estimate estimate = noise.observe(grad.count(), grad.norm() * grad.norm(),
                 grad.smallBatches(), grad.meanSmallBatchSqNorm());
         AdaScale.Gain gain = adaScale == null ? null : adaScaleGain(grad, estimate);
         double lr = gain == null ? scheduledLr : scheduledLr * gain.gain();
-        lastGood = snapshot(step);
         guard = guard.accept(grad.meanLoss());
         boolean clipped = GradientClipping.clip(grad.mean(), model.layout(), grad.norm(), config.clipNorm());
         long t0 = System.nanoTime();

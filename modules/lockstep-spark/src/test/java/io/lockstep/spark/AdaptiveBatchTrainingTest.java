@@ -170,6 +170,44 @@ class AdaptiveBatchTrainingTest {
     }
 
     @Test
+    void aRollbackRedefinesTheBatchesFromTheRestoredStep() {
+        // 12 base iterations at 0.05, then a jump to 1000 (x the gain): NaN; the guard rolls back until lr x 0.1^k works
+        TrainConfig config = config(2).toBuilder().lr(1000).optimizer(OptimizerConfig.sgd())
+                .schedule(io.lockstep.schedule.ScheduleConfig.constant()
+                        .withWarmup(io.lockstep.schedule.ScheduleConfig.Warmup.CONSTANT, 12).withWarmupStartLr(0.05))
+                .divergence(new io.lockstep.config.DivergenceConfig(io.lockstep.config.DivergenceConfig.Policy.ROLLBACK,
+                        2, 10, 0.1)).build();
+        ShardedDataset shards = ShardedDataset.replicate(sc, data, 2);
+        try {
+            java.util.Map<Long, StepMetrics> last = new java.util.TreeMap<>();
+            List<io.lockstep.metrics.DivergenceEvent> rollbacks = new ArrayList<>();
+            TrainResult r = new SyncTrainer(sc, model, config).withStepTimes(times()).fit(shards, EvalSets.none(),
+                    new TrainListener() {
+                        @Override
+                        public void onStep(StepMetrics m) {
+                            last.put(m.step(), m);
+                        }
+
+                        @Override
+                        public void onDivergence(io.lockstep.metrics.DivergenceEvent e) {
+                            rollbacks.add(e);
+                        }
+                    });
+            assertEquals(TrainResult.Outcome.COMPLETED, r.outcome(), rollbacks.toString());
+            assertTrue(!rollbacks.isEmpty(), "the jump to lr 1000 diverged");
+            long examples = 0;
+            for (StepMetrics m : last.values()) {
+                examples += m.globalBatch();
+                assertEquals(examples, m.examples(), "step " + m.step() + " after " + rollbacks.size() + " rollback(s)");
+            }
+            assertEquals(r.steps(), last.size());
+            System.out.printf("[adaptive] %d rollback(s), %d steps%n", rollbacks.size(), r.steps());
+        } finally {
+            shards.release();
+        }
+    }
+
+    @Test
     void goodputPicksAreTheDocumentedOnes() {
         assertEquals(List.of(12, 24, 48, 96, 192), Goodput.candidates(12, 192));
     }
