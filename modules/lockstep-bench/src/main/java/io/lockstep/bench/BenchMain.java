@@ -206,8 +206,7 @@ public final class BenchMain implements Callable<Integer> {
                     System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")",
                     sc.version(), settings.master(), settings.workers(), limit, ompNumThreads(),
                     BlasThreads.current(), BlasThreads.nd4jThreads(), load);
-            printHeader(env, settings, model, train, mnist);
-            ddpHeader.forEach(stdout::println);
+            printHeader(env, settings, model, train, mnist, ddpHeader);
             floor = SparkFloor.measure(sc, settings.workers(), model.numParams(), FLOOR_JOBS);
             stdout.println("  Spark floor: " + floor.describe(settings.workers(), model.numParams()));
             if (settings.master().startsWith("local")) { // a barrier stage needs all P slots free at once
@@ -392,7 +391,8 @@ public final class BenchMain implements Callable<Integer> {
                 .set("spark.driver.host", "127.0.0.1"));
     }
 
-    private void printHeader(BenchEnv env, BenchSettings s, ModelAdapter model, Dataset train, Path mnist) {
+    private void printHeader(BenchEnv env, BenchSettings s, ModelAdapter model, Dataset train, Path mnist,
+                             List<String> more) {
         stdout.println("Lockstep bench: Lockstep vs single-process DL4J and DL4J Spark parameter averaging");
         stdout.printf(Locale.ROOT, "  model      %s %d-256-256-%d (%,d params), Adam lr %s, seed %d%n", model.name(),
                 model.numFeatures(), model.numClasses(), model.numParams(), LR, s.seed());
@@ -403,6 +403,7 @@ public final class BenchMain implements Callable<Integer> {
                 s.jitWarmup(), s.warmup(), s.steps(), s.paWarmup(), s.paFits(), s.paMaxBatches());
         stdout.println("             Lockstep: whole synchronized step on the driver; DL4J: one fit() call;"
                 + " PA: one SparkDl4jMultiLayer.fit(rdd)");
+        more.forEach(stdout::println);
         stdout.println();
     }
 
