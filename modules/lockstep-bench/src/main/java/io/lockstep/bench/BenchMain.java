@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -63,8 +64,9 @@ public final class BenchMain implements Callable<Integer> {
     List<Integer> batches = new ArrayList<>(List.of(256, 1024, 4096, 16384));
 
     @Option(names = "--sides", split = ",", paramLabel = "SIDE",
-            description = "What to measure: lockstep, lockstep-sharded, dl4j-1t, dl4j-2t, dl4j-pair, pa-f1, pa-f5 or all "
-                    + "(default: all).")
+            description = "What to measure: lockstep, lockstep-sharded, dl4j-1t, dl4j-2t, dl4j-pair, pa-f1, pa-f5, "
+                    + "pytorch-ddp or all (default: all; pytorch-ddp is skipped with one line when no Python can "
+                    + "import torch).")
     List<String> sides = new ArrayList<>(List.of("all"));
 
     @Option(names = "--steps", paramLabel = "N", description = "Measured steps per configuration (default: ${DEFAULT-VALUE}).")
@@ -109,7 +111,18 @@ public final class BenchMain implements Callable<Integer> {
             description = "Also write the results to FILE: FILE.json (everything) or FILE.csv (one row per B).")
     Path out;
 
-    private final PrintStream stdout = System.out;
+    @Option(names = "--record", paramLabel = "DIR",
+            description = "Write the run's raw outputs into DIR (new or empty), to commit and audit: console.txt, "
+                    + "bench.json, bench.csv, environment.json (uptime, CPU, git commit, ...), ddp_bench.jsonl.")
+    Path record;
+
+    @Option(names = "--python", paramLabel = "CMD",
+            description = "Python for the pytorch-ddp side (default: the first of python3, /usr/bin/python3 that "
+                    + "imports torch).")
+    String python;
+
+    /** Where the report goes: System.out, or a tee into the --record directory's console.txt. */
+    private PrintStream stdout = System.out;
 
     public static void main(String[] args) {
         int code;
@@ -150,6 +163,21 @@ public final class BenchMain implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         BenchSettings settings = settings();
+        RunRecord rec = settings.record() == null ? null
+                : RunRecord.start(settings.record(), spec.commandLine().getParseResult().originalArgs());
+        if (rec == null) {
+            return measureAndReport(settings, null);
+        }
+        stdout = rec.tee(System.out);
+        try {
+            return measureAndReport(settings, rec);
+        } finally {
+            rec.writeConsole(); // also when the run failed: what it printed until then
+            stdout.flush();
+        }
+    }
+
+    private int measureAndReport(BenchSettings settings, RunRecord rec) throws IOException {
         long start = System.nanoTime();
         double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         Path dir = dataDir != null ? dataDir : MnistFetcher.defaultDataDir();
@@ -163,6 +191,9 @@ public final class BenchMain implements Callable<Integer> {
             }
         }
         ModelAdapter model = Models.byName("mlp", train.numFeatures(), train.numClasses(), settings.seed());
+        Map<String, String> skipped = new LinkedHashMap<>();
+        List<String> ddpHeader = new ArrayList<>();
+        DdpBench ddp = ddpSide(settings, mnist, skipped, ddpHeader, rec);
 
         List<BenchRow> rows;
         BenchEnv env;
@@ -175,14 +206,14 @@ public final class BenchMain implements Callable<Integer> {
                     System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")",
                     sc.version(), settings.master(), settings.workers(), limit, ompNumThreads(),
                     BlasThreads.current(), BlasThreads.nd4jThreads(), load);
-            printHeader(env, settings, model, train, mnist);
+            printHeader(env, settings, model, train, mnist, ddpHeader);
             floor = SparkFloor.measure(sc, settings.workers(), model.numParams(), FLOOR_JOBS);
             stdout.println("  Spark floor: " + floor.describe(settings.workers(), model.numParams()));
             if (settings.master().startsWith("local")) { // a barrier stage needs all P slots free at once
                 barrier = BarrierRound.measure(sc, settings.workers(), BARRIER_ROUNDS);
                 stdout.println("  persistent tasks: " + barrier.describe(settings.workers()));
             }
-            rows = measure(sc, settings, model, train, limit);
+            rows = measure(sc, settings, model, train, limit, ddp);
         }
         List<Target> targets = Targets.evaluate(rows);
         stdout.println();
@@ -192,18 +223,56 @@ public final class BenchMain implements Callable<Integer> {
             stdout.println();
             stdout.print(Breakdown.format(breakdowns));
         }
+        List<DdpResult> ddpRows = rows.stream().map(BenchRow::ddp).filter(d -> d != null).toList();
+        if (!ddpRows.isEmpty()) {
+            stdout.println();
+            stdout.print(DdpResult.format(ddpRows, breakdowns));
+        }
         stdout.println();
         stdout.print(Targets.format(targets));
         double wall = (System.nanoTime() - start) / 1e9;
+        BenchReport report = new BenchReport(env, settings, floor, barrier, rows, targets, wall, skipped);
         if (settings.out() != null) {
-            ResultFiles.write(new BenchReport(env, settings, floor, barrier, rows, targets, wall), settings.out());
+            ResultFiles.write(report, settings.out());
             stdout.println("results written to " + settings.out());
         }
+        if (rec != null) {
+            stdout.println("raw outputs recorded in " + settings.record());
+        }
         stdout.printf(Locale.ROOT, "total wall time %.1f s%n", wall);
+        if (rec != null) {
+            rec.finish(report, ddp == null ? List.of() : ddp.rawLines());
+        }
         return 0;
     }
 
-    private List<BenchRow> measure(JavaSparkContext sc, BenchSettings s, ModelAdapter model, Dataset train, int limit) {
+    /**
+     * The PyTorch DDP side, or null when it is not asked for or no Python can import torch; then the reason
+     * goes into {@code skipped}. Adds the line to print under the header to {@code lines}.
+     */
+    private DdpBench ddpSide(BenchSettings s, Path mnist, Map<String, String> skipped, List<String> lines,
+                             RunRecord rec) throws IOException {
+        if (!s.runs(Side.PYTORCH_DDP)) {
+            return null;
+        }
+        DdpBench.Probe probe = DdpBench.probe(s.pythons());
+        if (!probe.available()) {
+            skipped.put(Side.PYTORCH_DDP.key(), probe.skipReason());
+            lines.add("  " + Side.PYTORCH_DDP.key() + ": skipped (" + probe.skipReason() + ")");
+            return null;
+        }
+        lines.add("  " + Side.PYTORCH_DDP.key() + ": " + probe.python() + ", torch " + probe.torchVersion()
+                + ", 2 processes x 1 thread, Gloo on 127.0.0.1, Adam lr " + LR + " (as the other sides)");
+        if (rec != null) {
+            rec.note("python", probe.python());
+            rec.note("torch", probe.torchVersion());
+        }
+        return new DdpBench(probe.python(), DdpBench.extractScript(), DdpBench.fixedArgs("adam", LR, s.seed(),
+                mnist.resolve(MnistFetcher.TRAIN_IMAGES), mnist.resolve(MnistFetcher.TRAIN_LABELS)));
+    }
+
+    private List<BenchRow> measure(JavaSparkContext sc, BenchSettings s, ModelAdapter model, Dataset train, int limit,
+                                   DdpBench ddp) {
         ShardedDataset replicated = s.runs(Side.LOCKSTEP) ? ShardedDataset.replicate(sc, train, s.workers()) : null;
         ShardedDataset shards = s.runs(Side.LOCKSTEP_SHARDED) ? ShardedDataset.distribute(sc, train, s.workers()) : null;
         if (shards != null) {
@@ -222,7 +291,7 @@ public final class BenchMain implements Callable<Integer> {
                 lockstepSharded.run(s.batches().stream().min(Integer::compare).orElseThrow(), 0, 50); // first use
             }
             for (int b : s.batches()) {
-                rows.add(measureBatch(s, b, limit, lockstep, lockstepSharded, dl4j, pair, paBench));
+                rows.add(measureBatch(s, b, limit, lockstep, lockstepSharded, dl4j, pair, paBench, ddp));
             }
         } finally {
             for (ShardedDataset d : new ShardedDataset[] {replicated, shards}) {
@@ -254,15 +323,25 @@ public final class BenchMain implements Callable<Integer> {
     private BenchRow measureBatch(BenchSettings s, int b, int limit, LockstepBench lockstep,
                                   LockstepBench lockstepSharded, Dl4jBench dl4j,
                                   Dl4jPairBench pair,
-                                  ParameterAveragingBench pa) {
+                                  ParameterAveragingBench pa, DdpBench ddp) {
         Map<Side, SideResult> results = new EnumMap<>(Side.class);
         List<String> done = new ArrayList<>();
         Breakdown breakdown = null;
+        DdpResult ddpResult = null;
         for (Side side : Side.values()) {
             if (!s.runs(side)) {
                 continue;
             }
             long t0 = System.nanoTime();
+            if (side == Side.PYTORCH_DDP) {
+                if (ddp != null) { // null: skipped, said under the header
+                    ddpResult = ddp.run(b, s.warmup(), s.steps());
+                    results.put(side, ddpResult.sideResult());
+                    done.add(String.format(Locale.ROOT, "%s %.1f s (loss %.4f)", side.label(),
+                            (System.nanoTime() - t0) / 1e9, ddpResult.ddp().finalLoss()));
+                }
+                continue;
+            }
             Measurement m = switch (side) {
                 case LOCKSTEP -> lockstep.run(b, s.warmup(), s.steps());
                 case LOCKSTEP_SHARDED -> lockstepSharded.run(b, s.warmup(), s.steps());
@@ -270,6 +349,7 @@ public final class BenchMain implements Callable<Integer> {
                 case DL4J_2T -> withThreads(DL4J_THREADS, () -> dl4j.run(b, s.warmup(), s.steps()));
                 case DL4J_PAIR -> pair.run(b, s.warmup(), s.steps());
                 case PA_F1, PA_F5 -> pa.run(b, side.averagingFrequency(), s.paWarmup(), s.paFits(), s.paMaxBatches());
+                case PYTORCH_DDP -> throw new IllegalStateException("measured above");
             };
             if (side == Side.LOCKSTEP) {
                 breakdown = lockstep.lastBreakdown().withBatch(b);
@@ -279,7 +359,7 @@ public final class BenchMain implements Callable<Integer> {
                     m.finalLoss()));
         }
         stdout.printf(Locale.ROOT, "  B=%d: %s%n", b, String.join(", ", done));
-        return BenchRow.of(b, s.workers(), limit, results, breakdown);
+        return BenchRow.of(b, s.workers(), limit, results, breakdown, ddpResult);
     }
 
     /** Runs {@code body} with {@code n} BLAS threads, then restores the previous count. */
@@ -296,7 +376,7 @@ public final class BenchMain implements Callable<Integer> {
     private BenchSettings settings() {
         try {
             return new BenchSettings(batches, Side.parse(sides), steps, warmup, jitWarmup, paFits, paWarmup,
-                    paMaxBatches, master, workers, seed, out);
+                    paMaxBatches, master, workers, seed, out, python, record);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
         }
@@ -311,7 +391,8 @@ public final class BenchMain implements Callable<Integer> {
                 .set("spark.driver.host", "127.0.0.1"));
     }
 
-    private void printHeader(BenchEnv env, BenchSettings s, ModelAdapter model, Dataset train, Path mnist) {
+    private void printHeader(BenchEnv env, BenchSettings s, ModelAdapter model, Dataset train, Path mnist,
+                             List<String> more) {
         stdout.println("Lockstep bench: Lockstep vs single-process DL4J and DL4J Spark parameter averaging");
         stdout.printf(Locale.ROOT, "  model      %s %d-256-256-%d (%,d params), Adam lr %s, seed %d%n", model.name(),
                 model.numFeatures(), model.numClasses(), model.numParams(), LR, s.seed());
@@ -322,6 +403,7 @@ public final class BenchMain implements Callable<Integer> {
                 s.jitWarmup(), s.warmup(), s.steps(), s.paWarmup(), s.paFits(), s.paMaxBatches());
         stdout.println("             Lockstep: whole synchronized step on the driver; DL4J: one fit() call;"
                 + " PA: one SparkDl4jMultiLayer.fit(rdd)");
+        more.forEach(stdout::println);
         stdout.println();
     }
 

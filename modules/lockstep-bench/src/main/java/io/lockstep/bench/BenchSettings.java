@@ -23,9 +23,19 @@ import java.util.Set;
  * @param workers      P: Lockstep partitions and PA workers
  * @param seed         model and batch-order seed
  * @param out          file to write the report to (.json or .csv), or null
+ * @param python       interpreter for the PyTorch DDP side, or null to try {@link DdpBench#DEFAULT_PYTHONS}
+ * @param record       new (or empty) directory for the run's raw outputs ({@link RunRecord}), or null
  */
 record BenchSettings(List<Integer> batches, Set<Side> sides, int steps, int warmup, int jitWarmup, int paFits,
-                     int paWarmup, int paMaxBatches, String master, int workers, long seed, Path out) {
+                     int paWarmup, int paMaxBatches, String master, int workers, long seed, Path out, String python,
+                     Path record) {
+
+    /** Settings without {@code --python} and {@code --record}. */
+    BenchSettings(List<Integer> batches, Set<Side> sides, int steps, int warmup, int jitWarmup, int paFits,
+                  int paWarmup, int paMaxBatches, String master, int workers, long seed, Path out) {
+        this(batches, sides, steps, warmup, jitWarmup, paFits, paWarmup, paMaxBatches, master, workers, seed, out,
+                null, null);
+    }
 
     BenchSettings {
         batches = List.copyOf(batches);
@@ -58,6 +68,17 @@ record BenchSettings(List<Integer> batches, Set<Side> sides, int steps, int warm
             }
             checkWritable(out);
         }
+        if (python != null && python.isBlank()) {
+            throw new IllegalArgumentException("--python: give an interpreter command, e.g. /usr/bin/python3");
+        }
+        if (record != null) {
+            RunRecord.checkNew(record);
+        }
+    }
+
+    /** The interpreters the PyTorch DDP side tries, in order. */
+    List<String> pythons() {
+        return python == null ? DdpBench.DEFAULT_PYTHONS : List.of(python);
     }
 
     /** Fails naming --out when {@code out} is a directory or its folder is missing or not writable. */

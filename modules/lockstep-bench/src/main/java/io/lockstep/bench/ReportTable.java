@@ -24,7 +24,8 @@ final class ReportTable {
                 + perSide(rows, sides, (r, s) -> cpu(s))
                 + (sides.contains(Side.LOCKSTEP) && sides.size() > 1
                         ? "\nRatios of examples/s (efficiency = Lockstep / (" + limit + " x DL4J 1t); 2x1t/1t = the measured ceiling;\n"
-                                + "Lockstep/2x1t = efficiency against that ceiling; repl/sharded = replicated / sharded data)\n"
+                                + "Lockstep/2x1t = efficiency against that ceiling; repl/sharded = replicated / sharded data;\n"
+                                + "Lockstep/DDP = Lockstep / PyTorch DDP)\n"
                                 + ratios(rows)
                         : "");
     }
@@ -58,13 +59,13 @@ final class ReportTable {
 
     private static String ratios(List<BenchRow> rows) {
         TextTable t = new TextTable(List.of("B", "Lockstep/DL4J 1t", "efficiency", "Lockstep/DL4J 2t",
-                "DL4J 2t/1t", "Lockstep/PA f=1", "Lockstep/PA f=5", "2x1t/1t", "Lockstep/2x1t", "repl/sharded"));
+                "DL4J 2t/1t", "Lockstep/PA f=1", "Lockstep/PA f=5", "2x1t/1t", "Lockstep/2x1t", "repl/sharded", "Lockstep/DDP"));
         for (BenchRow r : rows) {
             BenchRow.Ratios q = r.ratios();
             t.row(List.of(String.valueOf(r.globalBatch()), x(q.lockstepOverDl4j1t()), pct(q.efficiency()),
                     x(q.lockstepOverDl4j2t()), x(q.dl4j2tOverDl4j1t()), x(q.lockstepOverPaF1()),
                     x(q.lockstepOverPaF5()), x(q.pairOverDl4j1t()), pct(q.lockstepOverPair()),
-                    x(q.replicatedOverSharded())));
+                    x(q.replicatedOverSharded()), x(q.lockstepOverDdp())));
         }
         return t.toString();
     }

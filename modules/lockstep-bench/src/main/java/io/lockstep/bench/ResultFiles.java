@@ -58,8 +58,9 @@ final class ResultFiles {
         }
         header.addAll(List.of("lockstep_over_dl4j_1t", "efficiency", "lockstep_over_dl4j_2t", "dl4j_2t_over_dl4j_1t",
                 "lockstep_over_pa_f1", "lockstep_over_pa_f5", "pair_over_dl4j_1t", "lockstep_over_pair",
-                "replicated_over_sharded", "broadcast_ms", "job_ms", "slowest_task_ms",
-                "aggregate_ms", "update_ms", "overhead_ms"));
+                "replicated_over_sharded", "lockstep_over_pytorch_ddp", "broadcast_ms", "job_ms", "slowest_task_ms",
+                "aggregate_ms", "update_ms", "overhead_ms", "ddp_single_half_median_ms", "ddp_no_sync_median_ms",
+                "ddp_overhead_ms", "ddp_overhead_vs_no_sync_ms"));
         StringBuilder sb = new StringBuilder(String.join(",", header)).append('\n');
         for (BenchRow r : rows) {
             List<String> cells = new ArrayList<>(List.of(String.valueOf(r.globalBatch()), String.valueOf(r.workers()),
@@ -78,13 +79,21 @@ final class ResultFiles {
             BenchRow.Ratios q = r.ratios();
             cells.addAll(List.of(num(q.lockstepOverDl4j1t()), num(q.efficiency()), num(q.lockstepOverDl4j2t()),
                     num(q.dl4j2tOverDl4j1t()), num(q.lockstepOverPaF1()), num(q.lockstepOverPaF5()),
-                    num(q.pairOverDl4j1t()), num(q.lockstepOverPair()), num(q.replicatedOverSharded())));
+                    num(q.pairOverDl4j1t()), num(q.lockstepOverPair()), num(q.replicatedOverSharded()),
+                    num(q.lockstepOverDdp())));
             Breakdown b = r.breakdown();
             if (b == null) {
                 cells.addAll(List.of("", "", "", "", "", ""));
             } else {
                 cells.addAll(List.of(num(b.broadcast()), num(b.job()), num(b.slowestTask()), num(b.aggregate()),
                         num(b.update()), num(b.overhead())));
+            }
+            DdpResult d = r.ddp();
+            if (d == null) {
+                cells.addAll(List.of("", "", "", ""));
+            } else {
+                cells.addAll(List.of(num(d.singleHalf().medianMs()), num(d.pair().medianMs()), num(d.overheadMs()),
+                        num(d.overheadVsPairMs())));
             }
             sb.append(String.join(",", cells)).append('\n');
         }

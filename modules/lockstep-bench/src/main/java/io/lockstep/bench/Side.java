@@ -29,7 +29,12 @@ enum Side {
     /** DL4J Spark's ParameterAveragingTrainingMaster, averaging after every minibatch. */
     PA_F1("pa-f1", "PA f=1"),
     /** DL4J Spark's ParameterAveragingTrainingMaster, averaging every 5 minibatches. */
-    PA_F5("pa-f5", "PA f=5");
+    PA_F5("pa-f5", "PA f=5"),
+    /**
+     * PyTorch DistributedDataParallel (what TorchDistributor runs on Spark): 2 processes x 1 thread, Gloo on
+     * 127.0.0.1, the same MLP and B ({@link DdpBench}); skipped with one line when no Python can import torch.
+     */
+    PYTORCH_DDP("pytorch-ddp", "PyTorch DDP");
 
     private final String key;
     private final String label;

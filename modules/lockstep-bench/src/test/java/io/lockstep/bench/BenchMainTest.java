@@ -8,6 +8,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -51,6 +52,21 @@ class BenchMainTest {
         assertTrue(run(2, "--sides", "lockstep,pa-f9").contains("unknown side 'pa-f9'"));
         assertTrue(run(2, "--out", dir.resolve("r.txt").toString()).contains("must end in .json or .csv"));
         assertTrue(run(2, "--steps", "x").contains("--steps"));
+    }
+
+    @Test
+    void badPythonAndUsedRecordDirectoryExitWithTwoBeforeLoadingData() throws Exception {
+        Path missing = dir.resolve("no-data");
+        String e = run(2, "--data-dir", missing.toString(), "--python", " ");
+        assertTrue(e.startsWith("lockstep bench: --python: give an interpreter command"), e);
+        Path used = Files.createDirectories(dir.resolve("results/bench/old"));
+        Files.writeString(used.resolve("console.txt"), "an earlier run");
+        err.reset();
+        e = run(2, "--data-dir", missing.toString(), "--record", used.toString());
+        assertTrue(e.startsWith("lockstep bench: --record: ") && e.contains("not empty"), e);
+        assertEquals(1, e.strip().lines().count(), e);
+        assertTrue(Files.notExists(missing), "no data was fetched");
+        assertEquals(List.of(used.resolve("console.txt")), Files.list(used).toList(), "nothing was added");
     }
 
     @Test

@@ -105,7 +105,10 @@ public final class GradientWorker {
         return new GradientSum(grad, net.score() * b, b, 1, sq / b);
     }
 
-    /** Loss sum, correct predictions and count over rows {@code [from, to)} of the shard, in chunks (inference mode). */
+    /**
+     * Loss sum, correct predictions and count over rows {@code [from, to)} of the shard, in chunks (inference mode),
+     * with one forward pass per chunk for both ({@link Network#infer}).
+     */
     public EvalSum evaluate(float[] params, float[] features, int[] labels, int from, int to, int chunk) {
         setParams(params);
         EvalSum total = EvalSum.empty();
@@ -117,15 +120,15 @@ public final class GradientWorker {
             }
             INDArray x = gatherFeatures(features, rows);
             INDArray y = oneHot(labels, rows);
-            INDArray out = net.output(x);
+            Network.Inference inf = net.infer(x, y); // one forward pass for both loss and predictions
             long correct = 0;
-            INDArray predicted = out.argMax(1);
+            INDArray predicted = inf.output().argMax(1);
             for (int i = 0; i < rows.length; i++) {
                 if (predicted.getInt(i) == labels[rows[i]]) {
                     correct++;
                 }
             }
-            double lossSum = net.score(x, y) * rows.length;
+            double lossSum = inf.meanLoss() * rows.length;
             total = total.merge(new EvalSum(lossSum, correct, rows.length));
         }
         net.clear();

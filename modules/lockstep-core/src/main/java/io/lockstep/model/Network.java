@@ -26,8 +26,20 @@ interface Network {
     /** Inference-mode output (running statistics, no dropout). */
     INDArray output(INDArray x);
 
-    /** Inference-mode mean loss on {@code x}/{@code y}. */
-    double score(INDArray x, INDArray y);
+    /**
+     * Inference-mode output and mean loss on {@code x}/{@code y} from one forward pass: the hidden layers run
+     * once, and the loss is DL4J's own {@code computeScore} of the output layer on its input from that pass (so
+     * it equals {@code score(DataSet, false)} of the network; only the output layer's own map is evaluated again).
+     */
+    Inference infer(INDArray x, INDArray y);
+
+    /**
+     * What {@link #infer} returns.
+     *
+     * @param output   the class probabilities, {@code rows × classes}
+     * @param meanLoss the mean loss over the rows, as DL4J's {@code score(DataSet, false)}
+     */
+    record Inference(INDArray output, double meanLoss) {}
 
     /** Drops inputs, labels and activations kept from the last pass. */
     void clear();
