@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Prints the tables of results/RESULTS.md from the sweep directories (summary.csv + runs' metrics.jsonl).
 
-usage: scripts/results_tables.py [SWEEPS_DIR]     (default runs/sweeps; each experiment is SWEEPS_DIR/<name>)
+usage: scripts/results_tables.py [SWEEPS_DIR [EXPERIMENT...]]
+       (default runs/sweeps; each experiment is SWEEPS_DIR/<name>; with names, only those sections, e.g.
+       `scripts/results_tables.py results adaptive-batch adascale-bn` from the raw outputs committed in results/)
 
 Plain Python 3 (csv/json only), so it runs without pandas. Every number in RESULTS.md comes from this output.
 """
@@ -275,7 +277,8 @@ def adascale(sweeps, name="adascale", title="8. adascale"):
 
 def adaptive_batch(sweeps):
     """Experiment 9: every repeat of the sweep (adaptive-batch, adaptive-batch-r2, ...), medians over repeats."""
-    names = sorted(n for n in os.listdir(sweeps) if n == "adaptive-batch" or n.startswith("adaptive-batch-r"))
+    names = sorted(n for n in os.listdir(sweeps) if (n == "adaptive-batch" or n.startswith("adaptive-batch-r"))
+                   and os.path.exists(os.path.join(sweeps, n, "summary.csv")))
     if not names:
         rows(sweeps, "adaptive-batch")  # prints how to make it
         return
@@ -296,8 +299,10 @@ def adaptive_batch(sweeps):
     for label, reps in per_run.items():
         r0 = reps[0][0]
         reached = all(r["reached_target"] == "true" for r, _, _, _ in reps)
-        body.append([label, r0["peak_lr"][:6], str(reps[0][1]) if reached else "not reached",
-                     r0["examples_to_target"] or "-",
+        def per_repeat(values):
+            return values[0] if len(set(values)) == 1 else " / ".join(values)
+        body.append([label, r0["peak_lr"][:6], per_repeat([str(n) for _, n, _, _ in reps]) if reached else "not reached",
+                     per_repeat([r["examples_to_target"] or "-" for r, _, _, _ in reps]),
                      f"{median([num(r['seconds_to_target']) for r, _, _, _ in reps]):.1f}",
                      " / ".join(f"{num(r['seconds_to_target']):.1f}" for r, _, _, _ in reps),
                      f"{median([t for _, _, t, _ in reps]):.2f}",
@@ -310,16 +315,23 @@ def adaptive_batch(sweeps):
 
 def main():
     sweeps = sys.argv[1] if len(sys.argv) > 1 else "runs/sweeps"
-    b_crit = steps_to_target(sweeps)
-    stability_map(sweeps)
-    warmup_ablation(sweeps)
-    noise_scale(sweeps, b_crit)
-    scaling_rules(sweeps)
-    generalization_gap(sweeps)
-    ghost_batch(sweeps)
-    adascale(sweeps)
-    adaptive_batch(sweeps)
-    adascale(sweeps, "adascale-bn", "10. adascale-bn")
+    only = set(sys.argv[2:])  # e.g. "adaptive-batch adascale-bn": just those sections
+    state = {}
+    sections = [
+        ("steps-to-target", lambda: state.update(b_crit=steps_to_target(sweeps))),
+        ("stability-map", lambda: stability_map(sweeps)),
+        ("warmup-ablation", lambda: warmup_ablation(sweeps)),
+        ("noise-scale", lambda: noise_scale(sweeps, state.get("b_crit"))),
+        ("scaling-rules", lambda: scaling_rules(sweeps)),
+        ("generalization-gap", lambda: generalization_gap(sweeps)),
+        ("ghost-batch", lambda: ghost_batch(sweeps)),
+        ("adascale", lambda: adascale(sweeps)),
+        ("adaptive-batch", lambda: adaptive_batch(sweeps)),
+        ("adascale-bn", lambda: adascale(sweeps, "adascale-bn", "10. adascale-bn")),
+    ]
+    for name, run in sections:
+        if not only or name in only:
+            run()
 
 
 if __name__ == "__main__":
