@@ -36,7 +36,10 @@ class AdaptiveBatchCliTest {
 
     private static CliRunner adaptive(Path out, String... extra) {
         List<String> args = new java.util.ArrayList<>(List.of("--global-batch", "adaptive", "--reference-batch", "50",
-                "--ghost-batch", "25", "--optimizer", "nesterov", "--lr", "0.05"));
+                "--optimizer", "nesterov", "--lr", "0.05"));
+        if (!List.of(extra).contains("--ghost-batch")) {
+            args.addAll(List.of("--ghost-batch", "25"));
+        }
         args.addAll(List.of(extra));
         return train(out, args.toArray(String[]::new));
     }
@@ -84,6 +87,9 @@ class AdaptiveBatchCliTest {
                 "--max-batch (9000) is larger than the training set");
         assertUsage(adaptive(tmp.resolve("f"), "--steps", "3", "--min-batch", "40"),
                 "--min-batch (40) must be at least --reference-batch (50)");
+        assertUsage(adaptive(tmp.resolve("g"), "--steps", "3", "--ghost-batch", "50"),
+                "needs at least two parts per step");
+        assertFalse(Files.exists(tmp.resolve("g").resolve("run.json")), "refused before anything is written");
     }
 
     private static void assertUsage(CliRunner r, String fragment) {

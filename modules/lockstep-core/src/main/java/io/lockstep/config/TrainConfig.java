@@ -167,6 +167,27 @@ public final class TrainConfig {
         }
     }
 
+    /**
+     * Refuses AdaScale when a step of the first (smallest) batch would have a single forward pass, from which
+     * no gradient variance can be measured: the parts are the step's passes (ghost batches, cut into
+     * micro-batches), or with sharded data on two or more workers at least the workers' shares.
+     *
+     * @throws ConfigException naming ghostBatch and microBatch
+     */
+    public void checkAdaScaleParts(boolean batchDependent, DataPlacement placement) {
+        if (!adaScale() || (placement == DataPlacement.SHARDED && workers >= 2)) {
+            return;
+        }
+        int g = resolveGhostBatch(globalBatch, batchDependent, placement);
+        int pass = microBatch > 0 ? Math.min(microBatch, g) : g;
+        if ((globalBatch + pass - 1) / pass < 2) {
+            throw new ConfigException("lrScaling adascale needs at least two parts per step to measure the gradient"
+                    + " variance, but a step of globalBatch " + globalBatch + " is one forward pass (ghostBatch " + g
+                    + "): set a ghostBatch or microBatch below " + globalBatch
+                    + (placement == DataPlacement.REPLICATED ? "" : ", or workers >= 2"));
+        }
+    }
+
     /** Whether the learning rate follows AdaScale's gain (see {@link io.lockstep.adaptive.AdaScale}). */
     public boolean adaScale() {
         return lrScaling == LrScaling.ADASCALE;

@@ -243,6 +243,7 @@ public final class SyncTrainer {
 
     /** The ghost-batch settings must fit the model (see {@link TrainConfig#resolveGhostBatch}). */
     private void checkGhostBatches(ShardedDataset train) {
+        config.checkAdaScaleParts(model.batchDependent(), train.placement());
         int ghost = config.resolveGhostBatch(config.globalBatch(), model.batchDependent(), train.placement());
         if (model.batchNorm() && config.microBatch() > 0 && config.microBatch() < ghost) {
             throw new IllegalArgumentException("microBatch (" + config.microBatch() + ") is smaller than the ghost batch ("

@@ -114,7 +114,10 @@ public final class Runner implements AutoCloseable {
             throw new ConfigException("globalBatch " + batch + " is larger than the training set (" + trainSize + " examples)");
         }
         s.train().stepBatches(trainSize); // an adaptive range must fit the training set too
-        return new Resolved(s, config(s, trainSize), model(s, data.train()), data);
+        TrainConfig config = config(s, trainSize);
+        ModelAdapter model = model(s, data.train());
+        config.checkAdaScaleParts(model.batchDependent(), s.data().placement());
+        return new Resolved(s, config, model, data);
     }
 
     private static ModelAdapter model(RunSpec s, SplitData.Part train) {
