@@ -44,8 +44,8 @@ final class AdaptiveSavingText {
         table(sb, a);
         line(sb, "  assumptions: a step of B makes r(B) = (sigma^2 + mu^2)/(sigma^2/S + mu^2) base-batch iterations of"
                 + " progress (AdaScale, S = B/b0),");
-        line(sb, "  with the noise the run measured at that step whatever the batch history; T(B) extrapolates the"
-                + " run's step times to batches it did not run.");
+        line(sb, "  with the noise the run measured at that step whatever the batch history; T(B) is extrapolated"
+                + " to batches no fitted run used.");
         return sb.toString();
     }
 
