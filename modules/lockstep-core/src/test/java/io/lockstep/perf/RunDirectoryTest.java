@@ -113,4 +113,40 @@ class RunDirectoryTest {
         e = assertThrows(DataException.class, () -> RunDirectory.read(dir));
         assertTrue(e.getMessage().contains("B >= workers P"), e.getMessage());
     }
+
+    @Test
+    void historyHasEachStepsBatchAndNoiseFieldsAndReadsGzippedMetrics() throws IOException {
+        Files.writeString(dir.resolve("run.json"), "{\"derived\":{\"global_batch\":64,\"workers\":2,"
+                + "\"reference_batch\":32},\"model\":{\"params\":10},\"dataset\":{\"train_size\":600}}");
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            String s = step(i, 10, 5.0);
+            lines.add(s.substring(0, s.length() - 1) + (i < 2 ? ",\"noise_grad_sq\":null" : ",\"global_batch\":128,"
+                    + "\"noise_grad_sq\":" + i + ",\"noise_trace_sigma\":" + (10 * i) + ",\"adascale_variance\":0.5,"
+                    + "\"adascale_sq_norm\":0.25") + "}");
+        }
+        try (var out = new java.io.PrintWriter(new java.util.zip.GZIPOutputStream(
+                Files.newOutputStream(dir.resolve("metrics.jsonl.gz"))), false, java.nio.charset.StandardCharsets.UTF_8)) {
+            lines.forEach(out::println);
+        }
+        assertEquals(null, RunDirectory.missingFile(dir));
+        RunHistory h = RunDirectory.readHistory(dir);
+        assertEquals(32, h.referenceBatch());
+        assertEquals(600, h.trainingSetSize());
+        assertEquals(List.of(64, 64, 128, 128), java.util.stream.IntStream.range(0, 4).map(h::batch).boxed().toList());
+        assertTrue(Double.isNaN(h.statistics().get(0).gradSqNorm()));
+        assertTrue(!h.statistics().get(1).hasEstimate() && h.statistics().get(3).hasEstimate());
+        assertEquals(30, h.statistics().get(3).traceSigma());
+        assertEquals(0.25, h.statistics().get(2).sqNorm());
+        assertEquals(List.of(64, 128), h.byBatch().stream().map(MeasuredRun::globalBatch).toList());
+        assertEquals(2, h.byBatch().get(1).steps().size());
+    }
+
+    @Test
+    void aGlobalBatchThatIsNotAPositiveIntegerNamesTheField() throws IOException {
+        writeRun(dir, 2, "{\"type\":\"step\",\"step\":2,\"global_batch\":1.5,\"step_ms\":1,\"broadcast_ms\":0,"
+                + "\"job_ms\":1,\"slowest_task_ms\":1,\"aggregate_ms\":0,\"update_ms\":0}");
+        DataException e = assertThrows(DataException.class, () -> RunDirectory.readHistory(dir));
+        assertTrue(e.getMessage().contains("\"global_batch\" must be a positive integer, got 1.5"), e.getMessage());
+    }
 }

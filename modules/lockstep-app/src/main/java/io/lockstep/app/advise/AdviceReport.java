@@ -19,7 +19,7 @@ import java.util.Map;
 
 /** The advisor's output: a text report for the console and the same content as JSON. */
 record AdviceReport(List<RunSummary> fitted, StepTimeModel time, StepsSource.Choice steps, ScalingAdvice advice,
-                    List<PredictionCheck> checks) {
+                    List<PredictionCheck> checks, List<AdaptiveSaving> adaptive) {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     String text() {
@@ -41,6 +41,7 @@ record AdviceReport(List<RunSummary> fitted, StepTimeModel time, StepsSource.Cho
         if (!checks.isEmpty()) {
             sb.append(AdviceTable.of(checks, statistic(fitted.get(0).quantile())));
         }
+        adaptive.forEach(a -> sb.append(AdaptiveSavingText.of(a, time)));
         return sb.toString();
     }
 
@@ -96,6 +97,30 @@ record AdviceReport(List<RunSummary> fitted, StepTimeModel time, StepsSource.Cho
         m.put("validation", checks.stream().map(AdviceReport::check).toList());
         double mean = PredictionCheck.meanAbsoluteError(checks);
         m.put("validation_mean_abs_error_held_out", Double.isFinite(mean) ? mean : null);
+        if (!adaptive.isEmpty()) {
+            m.put("adaptive_batch_hindsight", adaptive.stream().map(AdviceReport::adaptive).toList());
+        }
+        return m;
+    }
+
+    private static Map<String, Object> adaptive(AdaptiveSaving a) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("run", a.run());
+        m.put("base_batch", a.range().baseBatch());
+        m.put("min_batch", a.range().minBatch());
+        m.put("max_batch", a.range().maxBatch());
+        m.put("steps_with_estimates", a.estimated());
+        boolean any = a.estimated() > 0;
+        m.put("noise_source", any ? a.noise().source() : null);
+        m.put("progress_base_iterations", any ? a.progress() : null);
+        m.put("measured_seconds", a.measuredSeconds());
+        m.put("model_seconds", a.modelSeconds());
+        m.put("adaptive_seconds", any ? a.adaptiveSeconds() : null);
+        m.put("saving_seconds", any ? a.savingSeconds() : null);
+        m.put("saving_fraction", any ? a.savingFraction() : null);
+        m.put("best_batch", any ? AdaptiveSavingText.rows(a.steps().size()).stream().map(i -> a.steps().get(i))
+                .filter(s -> s.best() != null).map(s -> Map.of("step", s.step(), "batch", s.best().batch())).toList()
+                : null);
         return m;
     }
 

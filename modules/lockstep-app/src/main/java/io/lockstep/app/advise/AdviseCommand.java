@@ -4,6 +4,7 @@ import io.lockstep.app.UsageException;
 import io.lockstep.perf.MeasuredRun;
 import io.lockstep.perf.PredictionCheck;
 import io.lockstep.perf.RunDirectory;
+import io.lockstep.perf.RunHistory;
 import io.lockstep.perf.RunSummary;
 import io.lockstep.perf.ScalingAdvice;
 import io.lockstep.perf.StepTimeModel;
@@ -12,9 +13,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
+import java.util.stream.IntStream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -75,20 +78,47 @@ public final class AdviseCommand implements Callable<Integer> {
                     + " known) with (repeatable).")
     List<Path> validate = List.of();
 
+    @Option(names = "--adaptive",
+            description = "Also answer \"what would adaptive batching have saved here?\" for each RUN_DIR: the time a"
+                    + " goodput-optimal batch (as --global-batch adaptive chooses it) would have needed for the"
+                    + " progress the run made, from the run's own noise estimates and step times (a model prediction).")
+    boolean adaptive;
+
+    @Option(names = "--base-batch", paramLabel = "B0",
+            description = "With --adaptive: the base batch b0 of AdaScale's gain r(B) (default: the run's reference batch).")
+    Integer baseBatch;
+
+    @Option(names = "--min-batch", paramLabel = "B",
+            description = "With --adaptive: the smallest batch to choose (default: b0).")
+    Integer minBatch;
+
+    @Option(names = "--max-batch", paramLabel = "B",
+            description = "With --adaptive: the largest batch to choose (default: min(64*b0, training set size)).")
+    Integer maxBatch;
+
+    @Option(names = "--shared-time-model",
+            description = "With --adaptive: take T(B) from the step-time model fitted to all RUN_DIRs (they measure"
+                    + " batches a run did not use) instead of each run's own steps.")
+    boolean sharedTimeModel;
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws IOException {
         checkOptions();
-        List<MeasuredRun> runs = read(runDirs);
+        List<RunHistory> histories = readHistories(runDirs);
+        List<MeasuredRun> runs = histories.stream().map(RunHistory::run).toList();
         List<RunSummary> fitted = runs.stream().map(r -> RunSummary.of(r, quantile)).toList();
         StepTimeModel time = StepTimeModel.fit(fitted);
         StepsSource.Choice steps = StepsSource.resolve(runs, optional(targetSteps), optional(sMin), optional(bCrit));
         ScalingAdvice advice = ScalingAdvice.of(time, steps.model(), steps.noise(), workers, batches);
         List<PredictionCheck> checks = PredictionCheck.against(time, steps.model(), fitted,
                 read(validate).stream().map(r -> RunSummary.of(r, quantile)).toList());
-        AdviceReport report = new AdviceReport(fitted, time, steps, advice, checks);
+        List<AdaptiveSaving> savings = adaptive ? histories.stream().map(h -> sharedTimeModel
+                ? AdaptiveSaving.of(h, range(h), time) : AdaptiveSaving.of(h, range(h), quantile)).toList()
+                : List.of();
+        AdviceReport report = new AdviceReport(fitted, time, steps, advice, checks, savings);
         spec.commandLine().getOut().print(report.text());
         spec.commandLine().getOut().flush();
         if (json != null) {
@@ -109,6 +139,17 @@ public final class AdviseCommand implements Callable<Integer> {
         }
         if (!(quantile > 0 && quantile < 1)) {
             throw new UsageException("--quantile must be in (0, 1), got " + quantile);
+        }
+        if (sharedTimeModel && !adaptive) {
+            throw new UsageException("--shared-time-model needs --adaptive");
+        }
+        for (var o : new Object[][] {{"--base-batch", baseBatch}, {"--min-batch", minBatch}, {"--max-batch", maxBatch}}) {
+            if (o[1] != null && !adaptive) {
+                throw new UsageException(o[0] + " needs --adaptive");
+            }
+            if (o[1] != null && (Integer) o[1] < 1) {
+                throw new UsageException(o[0] + " must be >= 1, got " + o[1]);
+            }
         }
         requirePositive("--b-crit", bCrit);
         requirePositive("--s-min", sMin);
@@ -133,8 +174,37 @@ public final class AdviseCommand implements Callable<Integer> {
         }
     }
 
+    /** b0 and the range of B* for a run, from the options and the run; problems name the option. */
+    private AdaptiveSaving.BatchRange range(RunHistory run) {
+        String name = run.run().name();
+        if (baseBatch == null && run.referenceBatch() < 1) {
+            throw new UsageException(name + ": run.json has no derived.reference_batch; give --base-batch");
+        }
+        int b0 = baseBatch != null ? baseBatch : run.referenceBatch();
+        int smallest = IntStream.range(0, run.statistics().size()).map(run::batch).min().orElseThrow();
+        if (b0 > smallest) {
+            throw new UsageException("--base-batch: b0 = " + b0 + " is above " + name + "'s smallest global batch "
+                    + smallest + "; AdaScale's gain needs B >= b0");
+        }
+        int min = minBatch != null ? minBatch : b0;
+        if (min < Math.max(b0, run.run().workers())) {
+            throw new UsageException("--min-batch " + min + " is below the base batch b0 = " + b0 + " or " + name
+                    + "'s P = " + run.run().workers());
+        }
+        long top = run.trainingSetSize() > 0 ? Math.min(64L * b0, run.trainingSetSize()) : 64L * b0;
+        int max = maxBatch != null ? maxBatch : (int) top;
+        if (max < min) {
+            throw new UsageException("--max-batch " + max + (maxBatch == null ? " (default: min(64*b0, training set))"
+                    : "") + " is below --min-batch " + min);
+        }
+        return new AdaptiveSaving.BatchRange(b0, min, max, String.format(Locale.ROOT, "b0 = %d (%s), B in %d..%d (%s)",
+                b0, baseBatch != null ? "--base-batch" : "run.json reference_batch", min, max, maxBatch != null
+                        ? "--max-batch" : run.trainingSetSize() > 0 ? "min(64*b0, training set " + run.trainingSetSize()
+                        + ")" : "64*b0; run.json has no training set size"));
+    }
+
     /** Reads run directories; a missing directory or file is a usage error, malformed content a data error. */
-    private static List<MeasuredRun> read(List<Path> dirs) {
+    private static List<RunHistory> readHistories(List<Path> dirs) {
         for (Path dir : dirs) {
             if (!Files.isDirectory(dir)) {
                 throw new UsageException("run directory " + dir + " does not exist");
@@ -144,7 +214,11 @@ public final class AdviseCommand implements Callable<Integer> {
                 throw new UsageException(missing + " is missing: " + dir + " is not a Lockstep run directory");
             }
         }
-        return dirs.stream().map(d -> RunDirectory.read(d.toAbsolutePath().normalize())).toList();
+        return dirs.stream().map(d -> RunDirectory.readHistory(d.toAbsolutePath().normalize())).toList();
+    }
+
+    private static List<MeasuredRun> read(List<Path> dirs) {
+        return readHistories(dirs).stream().map(RunHistory::run).toList();
     }
 
     private static OptionalLong optional(Long v) {

@@ -15,7 +15,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Reads a run's metrics.jsonl into {@link RunMetrics}. Lines of unknown type (e.g. {@code resume}) are skipped;
+ * Reads a run's metrics.jsonl into {@link RunMetrics}: step, eval, divergence and batch_choice lines. Lines of
+ * unknown type (e.g. {@code resume}) are skipped;
  * a line that is not a JSON object, or whose known fields have the wrong type, is an error naming the file
  * and line number.
  */
@@ -26,6 +27,7 @@ final class MetricsReader {
     private final Map<Long, StepRecord> steps = new TreeMap<>();
     private final Map<String, EvalRecord> evals = new LinkedHashMap<>();
     private final Map<Long, DivergenceRecord> divergences = new TreeMap<>();
+    private final Map<Long, BatchChoiceRecord> batchChoices = new TreeMap<>();
     private int lineNo;
 
     private MetricsReader(Path file) {
@@ -53,7 +55,8 @@ final class MetricsReader {
         }
         var sortedEvals = new ArrayList<>(evals.values());
         sortedEvals.sort(Comparator.comparingLong(EvalRecord::step));
-        return new RunMetrics(new ArrayList<>(steps.values()), sortedEvals, new ArrayList<>(divergences.values()));
+        return new RunMetrics(new ArrayList<>(steps.values()), sortedEvals, new ArrayList<>(divergences.values()),
+                new ArrayList<>(batchChoices.values()));
     }
 
     private void parse(String line) {
@@ -80,6 +83,10 @@ final class MetricsReader {
                 DivergenceRecord d = divergence(node);
                 divergences.put(d.step(), d);
             }
+            case "batch_choice" -> {
+                BatchChoiceRecord c = batchChoice(node);
+                batchChoices.put(c.step(), c);
+            }
             default -> { }
         }
     }
@@ -87,7 +94,7 @@ final class MetricsReader {
     private StepRecord step(JsonNode n) {
         return new StepRecord(integer(n, "step"), (int) optionalInteger(n, "epoch"), optionalInteger(n, "examples"),
                 number(n, "loss"), number(n, "lr"), number(n, "grad_norm"), number(n, "b_simple"),
-                numberMap(n, "update_ratio"), timings(n));
+                number(n, "global_batch"), number(n, "adascale_gain"), number(n, "adascale_tau"), numberMap(n, "update_ratio"), timings(n));
     }
 
     private Map<String, Double> timings(JsonNode n) {
@@ -110,6 +117,11 @@ final class MetricsReader {
     private DivergenceRecord divergence(JsonNode n) {
         return new DivergenceRecord(integer(n, "step"), number(n, "loss"), number(n, "lr"),
                 n.path("reason").asText(""), n.path("action").asText(""));
+    }
+
+    private BatchChoiceRecord batchChoice(JsonNode n) {
+        return new BatchChoiceRecord(integer(n, "step"), integer(n, "batch"), number(n, "goodput"),
+                number(n, "efficiency"));
     }
 
     private long integer(JsonNode n, String field) {

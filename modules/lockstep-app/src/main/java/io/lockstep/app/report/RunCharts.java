@@ -105,6 +105,48 @@ final class RunCharts {
     }
 
     /**
+     * AdaScale's gain ratio r_t, under its upper bound S = B/b0 (what linear scaling would use) when the base
+     * batch b0 is known (NaN: not drawn).
+     */
+    Plot gainRatio(double baseBatch, double loggedBatch) {
+        double[] r = m.column(StepRecord::gain);
+        double[] scale = java.util.Arrays.stream(m.globalBatches(loggedBatch)).map(b -> b / baseBatch).toArray();
+        Plot p = againstStep("AdaScale gain ratio r", "r = lr / base-schedule lr", r);
+        if (p.add("gain r", steps, r, Plot.Style.LINE)) {
+            p.add("S = B/b0 (linear scaling)", steps, scale, Plot.Style.DASHED, Plot.FAINT);
+        }
+        return p;
+    }
+
+    /** AdaScale's τ (base-batch iterations done) against the steps done, with τ = steps (no gain) for reference. */
+    Plot tau() {
+        double[] done = m.column(s -> s.step() + 1);
+        Plot p = Plot.create("Scale-invariant iteration τ", "steps done", "τ, base-batch iterations", false, false);
+        if (p.add("τ", done, m.column(StepRecord::tau), Plot.Style.LINE)) {
+            double[] ends = {done[0], done[done.length - 1]};
+            p.add("τ = steps (no gain)", ends, ends, Plot.Style.DASHED, Plot.FAINT);
+        }
+        return p;
+    }
+
+    /** The global batch of each step (adaptive or growing batch); {@code loggedBatch} where a step lacks one. */
+    Plot globalBatch(double loggedBatch) {
+        double[] b = m.globalBatches(loggedBatch);
+        Plot p = againstStep("Global batch B", "examples per step", b);
+        p.add("B", steps, b, Plot.Style.LINE);
+        return p;
+    }
+
+    /** The predicted goodput of each batch choice of an adaptive run, against the step it was made after. */
+    Plot goodput() {
+        var c = m.batchChoices();
+        Plot p = Plot.create("Goodput of the chosen batch", "step", "goodput, base-batch examples/s", false, false);
+        p.add("predicted goodput", c.stream().mapToDouble(BatchChoiceRecord::step).toArray(),
+                c.stream().mapToDouble(BatchChoiceRecord::goodput).toArray(), Plot.Style.LINE_POINTS);
+        return p;
+    }
+
+    /**
      * Median time of each phase per window (about {@value SeriesMath#TARGET_POINTS}/2 windows: step times are
      * noisy); log scale when the phases span two decades.
      */

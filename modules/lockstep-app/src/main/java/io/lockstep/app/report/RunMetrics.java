@@ -5,9 +5,10 @@ import java.util.OptionalDouble;
 
 /**
  * The typed content of one metrics.jsonl: steps in step order (the last line per step wins, as after a
- * resume), evaluations in step order and divergence events.
+ * resume), evaluations in step order, divergence events and an adaptive run's batch choices in step order.
  */
-record RunMetrics(List<StepRecord> steps, List<EvalRecord> evals, List<DivergenceRecord> divergences) {
+record RunMetrics(List<StepRecord> steps, List<EvalRecord> evals, List<DivergenceRecord> divergences,
+                  List<BatchChoiceRecord> batchChoices) {
 
     /** Steps over which {@link #finalTrainLoss()} averages. */
     static final int FINAL_LOSS_STEPS = 50;
@@ -16,6 +17,7 @@ record RunMetrics(List<StepRecord> steps, List<EvalRecord> evals, List<Divergenc
         steps = List.copyOf(steps);
         evals = List.copyOf(evals);
         divergences = List.copyOf(divergences);
+        batchChoices = List.copyOf(batchChoices);
     }
 
     /** The evaluations of one set ("train", "validation" or "test"), in step order. */
@@ -32,6 +34,11 @@ record RunMetrics(List<StepRecord> steps, List<EvalRecord> evals, List<Divergenc
     OptionalDouble finalTrainLoss() {
         return steps.subList(Math.max(0, steps.size() - FINAL_LOSS_STEPS), steps.size()).stream()
                 .mapToDouble(StepRecord::loss).filter(Double::isFinite).average();
+    }
+
+    /** Each step's global batch: its {@code global_batch}, else {@code logged} (run.json's, for older runs). */
+    double[] globalBatches(double logged) {
+        return column(s -> Double.isNaN(s.globalBatch()) ? logged : s.globalBatch());
     }
 
     /** The step values of a field as an array, in step order. */

@@ -62,9 +62,39 @@ final class RunReport {
         page.chartOrNote(charts.noiseScale(run.number("derived", "global_batch")),
                 "B_simple = tr(Σ)/‖G‖² (McCandlish et al. 2018): batches well below it use the data efficiently.",
                 "B_simple was undefined at every step (needs at least 2 workers or micro-batches)");
+        adaptiveBatch(page);
         page.heading("Step time");
         page.chartOrNote(charts.stepTimes(), "Per-phase time of the synchronous step; job ⊇ slowest task, "
                 + "overhead = whole step minus the measured phases.", "no timings recorded");
+    }
+
+    /**
+     * AdaScale's gain and τ (runs with {@code adascale_gain}), the global batch when it varies, and the goodput of
+     * an adaptive run's batch choices; no section for a run with none of them.
+     */
+    private void adaptiveBatch(HtmlPage page) {
+        double logged = run.number("derived", "global_batch");
+        boolean gain = Arrays.stream(metrics.column(StepRecord::gain)).anyMatch(Double::isFinite);
+        boolean varies = Arrays.stream(metrics.globalBatches(logged)).filter(Double::isFinite).distinct().count() > 1;
+        if (!gain && !varies && metrics.batchChoices().isEmpty()) {
+            return;
+        }
+        page.heading("AdaScale and the global batch");
+        if (gain) {
+            page.chart(charts.gainRatio(run.number("derived", "reference_batch"), logged),
+                    "AdaScale's gain ratio r = (σ² + μ²)/(σ²/S + μ²) ∈ [1, S] (Johnson et al. 2020): the step's rate is"
+                            + " r times the base schedule's; r near S means noise-dominated gradients, near 1 signal.");
+            page.chartOrNote(charts.tau(), "τ = Σ r, the base-batch iterations the run has made up: the base schedule"
+                    + " is read at τ and the run ends when τ reaches its length. Above the dashed line, every step"
+                    + " counted for more than one base step.", "no τ values");
+        }
+        if (varies) {
+            page.chart(charts.globalBatch(logged), "Examples per step (global_batch of each step line).");
+        }
+        if (!metrics.batchChoices().isEmpty()) {
+            page.chartOrNote(charts.goodput(), "Predicted goodput (B/T(B)·E(B), Pollux) of the batch chosen after"
+                    + " the step; it applies from the next step.", "no finite goodput values");
+        }
     }
 
     /** The schedule; a constant rate is a number, not a curve. */

@@ -12,11 +12,14 @@ import java.util.Map;
  * @param lr           learning rate used
  * @param gradNorm     norm of the averaged gradient
  * @param bSimple      gradient noise scale B_simple (EMA-smoothed by the trainer)
+ * @param globalBatch  the step's global batch B ({@code global_batch}; NaN in runs written before it was logged)
+ * @param gain         AdaScale's gain ratio r_t ({@code adascale_gain}; NaN without AdaScale)
+ * @param tau          AdaScale's scale-invariant iteration after the step ({@code adascale_tau}; NaN without)
  * @param updateRatios ‖Δw‖/‖w‖ per parameter block, in file order
  * @param timings      the time breakdown in milliseconds, keyed by field name ({@link #TIMING_FIELDS} order)
  */
 record StepRecord(long step, int epoch, long examples, double loss, double lr, double gradNorm, double bSimple,
-                  Map<String, Double> updateRatios, Map<String, Double> timings) {
+                  double globalBatch, double gain, double tau, Map<String, Double> updateRatios, Map<String, Double> timings) {
 
     /** The per-step time fields of metrics.jsonl, in the order they are plotted. */
     static final String[] TIMING_FIELDS = {"step_ms", "broadcast_ms", "job_ms", "slowest_task_ms", "aggregate_ms",

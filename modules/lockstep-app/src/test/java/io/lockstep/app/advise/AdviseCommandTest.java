@@ -31,9 +31,10 @@ class AdviseCommandTest {
     @TempDir
     Path tmp;
 
-    private record Result(int code, String out, String err) {}
+    record Result(int code, String out, String err) {}
 
-    private static Result advise(String... args) {
+    /** {@code lockstep advise ARGS} through {@link Main#run}. */
+    static Result advise(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         String[] all = new String[args.length + 1];

@@ -99,6 +99,53 @@ public final class ReportFixtures {
         return lines;
     }
 
+    /**
+     * {@link #run} with AdaScale's fields on every step line (b0 = 64 in run.json, gain in [1, S], τ = Σ gain)
+     * and, when {@code adaptive}, a global batch doubling every 20 steps from 64 and a batch_choice line after
+     * every 10th step.
+     */
+    public static Path adaScaleRun(Path dir, int steps, boolean adaptive) {
+        run(dir, steps, 256, false);
+        try {
+            Map<String, Object> runJson = runJson(256, steps);
+            Map<String, Object> derived = new LinkedHashMap<>(castMap(runJson.get("derived")));
+            derived.put("reference_batch", 64);
+            runJson.put("derived", derived);
+            Files.writeString(dir.resolve("run.json"), JSON.writeValueAsString(runJson));
+            List<String> out = new ArrayList<>();
+            double tau = 0;
+            for (String line : Files.readAllLines(dir.resolve("metrics.jsonl"))) {
+                Map<String, Object> o = castMap(JSON.readValue(line, Map.class));
+                if (o.get("type").equals("step")) {
+                    int t = ((Number) o.get("step")).intValue();
+                    int batch = adaptive ? 64 << Math.min(t / 20, 6) : 256;
+                    double gain = 1 + (batch / 64.0 - 1) * t / (double) steps;
+                    tau += gain;
+                    o.put("global_batch", adaptive ? batch : null);
+                    o.put("adascale_gain", gain);
+                    o.put("adascale_tau", tau);
+                    out.add(JSON.writeValueAsString(o));
+                    if (adaptive && t % 10 == 9) {
+                        out.add(JSON.writeValueAsString(Map.of("type", "batch_choice", "step", t, "batch",
+                                64 << Math.min((t + 1) / 20, 6), "previous_batch", batch, "goodput", 1000.0 + 10 * t,
+                                "efficiency", 0.5, "predicted_step_ms", 30.0)));
+                    }
+                } else {
+                    out.add(line);
+                }
+            }
+            Files.write(dir.resolve("metrics.jsonl"), out);
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> castMap(Object o) {
+        return (Map<String, Object>) o;
+    }
+
     /** Writes {@code lines} to {@code file} (one per line). */
     public static Path lines(Path file, String... lines) {
         try {

@@ -29,4 +29,28 @@ class RunChartsTest {
         assertTrue(p.chart().getYAxisTitle().contains("log scale"), p.chart().getYAxisTitle());
         assertEquals(2, p.chart().getSeriesMap().size());
     }
+
+    @Test
+    void tauIsDrawnAgainstStepsDoneWithTheNoGainLine() {
+        Path dir = ReportFixtures.adaScaleRun(tmp.resolve("run"), 30, true);
+        RunMetrics m = MetricsReader.read(dir.resolve("metrics.jsonl"));
+        Plot p = new RunCharts(m).tau();
+        var tau = p.chart().getSeriesMap().get("τ");
+        assertEquals(1, tau.getXData()[0]);
+        assertEquals(m.steps().get(0).tau(), tau.getYData()[0]);
+        var none = p.chart().getSeriesMap().get("τ = steps (no gain)");
+        assertEquals(none.getXData()[1], none.getYData()[1]);
+        assertEquals(30, none.getXData()[1]);
+    }
+
+    @Test
+    void gainRatioIsBoundedByTheScaleOfEachStep() {
+        Path dir = ReportFixtures.adaScaleRun(tmp.resolve("run"), 60, true);
+        RunMetrics m = MetricsReader.read(dir.resolve("metrics.jsonl"));
+        Plot p = new RunCharts(m).gainRatio(64, 256);
+        double[] s = p.chart().getSeriesMap().get("S = B/b0 (linear scaling)").getYData();
+        for (int i = 0; i < s.length; i++) {
+            assertEquals(m.steps().get(i).globalBatch() / 64, s[i]);
+        }
+    }
 }

@@ -1,6 +1,7 @@
 package io.lockstep.app.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
@@ -31,6 +32,31 @@ class RunReportTest {
         for (BufferedImage chart : charts) {
             assertTrue(colours(chart) > 5, "a chart with lines, not a blank image");
         }
+    }
+
+    @Test
+    void adaptiveRunHasGainTauBatchAndGoodputCharts() {
+        String html = RunReport.build(ReportFixtures.adaScaleRun(tmp.resolve("adaptive"), 120, true)).render();
+        HtmlAssertions.containsAll(html, "AdaScale and the global batch", "alt=\"AdaScale gain ratio r\"",
+                "alt=\"Scale-invariant iteration τ\"", "alt=\"Global batch B\"", "alt=\"Goodput of the chosen batch\"");
+        assertEquals(11, HtmlAssertions.charts(html).size());
+    }
+
+    @Test
+    void adaScaleAtAFixedBatchHasGainAndTauButNoBatchOrGoodputChart() {
+        String html = RunReport.build(ReportFixtures.adaScaleRun(tmp.resolve("fixed"), 120, false)).render();
+        HtmlAssertions.containsAll(html, "AdaScale and the global batch", "alt=\"AdaScale gain ratio r\"",
+                "alt=\"Scale-invariant iteration τ\"");
+        assertFalse(html.contains("alt=\"Global batch B\""), "B is constant");
+        assertFalse(html.contains("alt=\"Goodput of the chosen batch\""), "no batch_choice lines");
+        assertEquals(9, HtmlAssertions.charts(html).size());
+    }
+
+    @Test
+    void runWithoutAdaScaleOrAdaptiveFieldsHasNoSuchSection() {
+        String html = RunReport.build(ReportFixtures.run(tmp.resolve("plain"), 120, 256, false)).render();
+        assertFalse(html.contains("AdaScale and the global batch"), "no AdaScale section");
+        assertFalse(html.contains("alt=\"Global batch B\""));
     }
 
     @Test
