@@ -133,7 +133,8 @@ public final class RunDirectory {
         return new Metrics(new ArrayList<>(steps.values()), new ArrayList<>(statistics.values()), target);
     }
 
-    private static BufferedReader reader(Path file) throws IOException {
+    /** A UTF-8 reader of a metrics file, gunzipping one whose name ends in {@code .gz}. */
+    public static BufferedReader reader(Path file) throws IOException {
         if (!file.getFileName().toString().endsWith(".gz")) {
             return Files.newBufferedReader(file, StandardCharsets.UTF_8);
         }

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -40,10 +39,12 @@ final class MetricsReader {
     }
 
     private RunMetrics readAll() {
-        if (!Files.isRegularFile(file)) {
+        Path gz = file.resolveSibling(file.getFileName() + ".gz"); // results/ keeps metrics gzipped
+        Path source = Files.isRegularFile(file) || !Files.isRegularFile(gz) ? file : gz;
+        if (!Files.isRegularFile(source)) {
             throw new ReportException(file + ": no such file (a run directory needs metrics.jsonl)");
         }
-        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        try (BufferedReader in = io.lockstep.perf.RunDirectory.reader(source)) {
             for (String line = in.readLine(); line != null; line = in.readLine()) {
                 lineNo++;
                 if (!line.isBlank()) {

@@ -36,6 +36,21 @@ class MetricsReaderTest {
     }
 
     @Test
+    void readsTheGzippedCopyResultsKeepWhenThePlainFileIsAbsent() throws IOException {
+        Path dir = ReportFixtures.run(tmp.resolve("gz"), 20, 64, false);
+        Path plain = dir.resolve("metrics.jsonl");
+        RunMetrics expected = MetricsReader.read(plain);
+        try (java.io.OutputStream out = new java.util.zip.GZIPOutputStream(
+                java.nio.file.Files.newOutputStream(dir.resolve("metrics.jsonl.gz")))) {
+            out.write(java.nio.file.Files.readAllBytes(plain));
+        }
+        java.nio.file.Files.delete(plain);
+        RunMetrics m = MetricsReader.read(plain);
+        assertEquals(expected.steps().size(), m.steps().size());
+        assertEquals(expected.steps().get(19).loss(), m.steps().get(19).loss());
+    }
+
+    @Test
     void afterAResumeTheLastLinePerStepWins() throws IOException {
         Path f = write("{\"type\":\"step\",\"step\":0,\"loss\":2.0}", "{\"type\":\"step\",\"step\":1,\"loss\":1.5}",
                 "{\"type\":\"eval\",\"set\":\"test\",\"step\":1,\"accuracy\":0.5}",
