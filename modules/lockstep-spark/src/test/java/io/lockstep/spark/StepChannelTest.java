@@ -151,6 +151,30 @@ class StepChannelTest {
     }
 
     @Test
+    void anInterruptedFitEndsItsChannel() throws InterruptedException {
+        TrainConfig config = TrainConfig.builder().globalBatch(32).workers(2).steps(6).lr(1e-2)
+                .optimizer(OptimizerConfig.adam()).seed(SEED).build();
+        ShardedDataset shards = ShardedDataset.distribute(sc, data, 2);
+        try {
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> new SyncTrainer(sc, mlp, config)
+                    .withTransport(StepTransportConfig.channel()).fit(shards, new TrainListener() {
+                        @Override
+                        public void onStep(StepMetrics m) {
+                            if (m.step() == 2) {
+                                Thread.currentThread().interrupt();
+                            }
+                        }
+                    }));
+            assertTrue(e.getMessage().startsWith("interrupted while waiting for step 3 on the step channel"), e.getMessage());
+            assertTrue(Thread.interrupted(), "the interrupt is kept for the caller");
+        } finally {
+            Thread.interrupted();
+            shards.release();
+        }
+        assertNothingLeft();
+    }
+
+    @Test
     void moreWorkersThanLocalTaskSlotsAreRefused() {
         TrainConfig config = TrainConfig.builder().globalBatch(32).workers(4).steps(1).seed(SEED).build();
         ShardedDataset shards = ShardedDataset.distribute(sc, data, 4);
