@@ -36,6 +36,10 @@ class StepTransportCliTest {
         assertEquals(30, a.stream().filter(n -> n.get("type").asText().equals("step")).count(), "step lines");
         assertTrue(a.stream().filter(n -> n.get("type").asText().equals("eval")).count() >= 3, "evaluations every 10 steps");
         assertEquals(a, b);
+        assertEquals("job", JSON.readTree(tmp.resolve("job").resolve("run.json").toFile()).path("step_transport").asText());
+        JsonNode channelRun = JSON.readTree(tmp.resolve("channel").resolve("run.json").toFile());
+        assertEquals("channel", channelRun.path("step_transport").asText());
+        assertEquals(600, channelRun.path("step_timeout_s").asLong());
         JsonNode step = JSON.readTree(Files.readAllLines(tmp.resolve("channel").resolve("metrics.jsonl")).get(0));
         for (String field : List.of("broadcast_ms", "job_ms", "slowest_task_ms", "aggregate_ms", "update_ms", "overhead_ms")) {
             assertTrue(step.has(field), "step line lacks " + field + ": " + step);

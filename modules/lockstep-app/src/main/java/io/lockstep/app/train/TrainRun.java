@@ -118,6 +118,10 @@ public final class TrainRun {
         runner.preflight(resolved, in);
         Path outDir = Path.of(spec.output().dir());
         Map<String, Object> run = new RunInfo(resolved, in, runner.sparkInfo()).provenance();
+        run.put("step_transport", transport.label());
+        if (transport.stepTimeout() != null) {
+            run.put("step_timeout_s", transport.stepTimeout().toSeconds());
+        }
         Checkpointing checkpointing = checkpointing(runner, resolved.spec(), outDir, run);
         printResolved(output.console(), transport, resolved.config(), resolved.model(), in, runner.master(), runner.taskSlots());
         runner.uiUrl().ifPresent(url -> output.console().println("  Spark UI " + url));
