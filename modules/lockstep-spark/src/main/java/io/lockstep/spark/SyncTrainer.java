@@ -189,7 +189,9 @@ public final class SyncTrainer {
             boolean last = length.done(step, state.tau());
             boolean epochEnd = steps.endsEpoch(step - 1) || last;
             if (epochEnd || config.evalEvery() > 0 && step % config.evalEvery() == 0) {
-                exchange.pause();
+                if (!evalSets.asMap().isEmpty()) {
+                    exchange.pause(); // evaluations are Spark jobs: they need the task slots the channel holds
+                }
                 evaluateAll(evalSets, state, step - 1, epoch, epochEnd);
                 if (state.reachedTarget(step - 1)) {
                     return state.result(TrainResult.Outcome.TARGET_REACHED);
