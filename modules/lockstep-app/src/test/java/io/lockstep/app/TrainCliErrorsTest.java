@@ -74,6 +74,15 @@ class TrainCliErrorsTest {
     }
 
     @Test
+    void badStepTransport() {
+        assertClean(train("--step-transport", "rdma"), Main.EXIT_USAGE, "--step-transport",
+                "must be job or channel (got 'rdma')");
+        assertClean(train("--step-timeout", "60"), Main.EXIT_USAGE, "--step-timeout 60", "--step-transport channel only");
+        assertClean(train("--step-transport", "channel", "--step-timeout", "0"), Main.EXIT_USAGE, "--step-timeout",
+                "got 0");
+    }
+
+    @Test
     void unknownModel() {
         assertClean(train("--model", "resnet9000"), Main.EXIT_FAILURE, "unknown model 'resnet9000'", "mlp");
     }

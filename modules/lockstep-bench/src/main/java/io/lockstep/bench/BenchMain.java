@@ -116,6 +116,11 @@ public final class BenchMain implements Callable<Integer> {
                     + "bench.json, bench.csv, environment.json (uptime, CPU, git commit, ...), ddp_bench.jsonl.")
     Path record;
 
+    @Option(names = "--step-transport", paramLabel = "job|channel",
+            description = "How the Lockstep sides' steps reach the workers (see lockstep train --step-transport; "
+                    + "default: ${DEFAULT-VALUE}).")
+    String stepTransport = "job";
+
     @Option(names = "--python", paramLabel = "CMD",
             description = "Python for the pytorch-ddp side (default: the first of python3, /usr/bin/python3 that "
                     + "imports torch).")
@@ -278,8 +283,8 @@ public final class BenchMain implements Callable<Integer> {
         if (shards != null) {
             stdout.println("  storage    " + StorageReport.of(sc) + " (after caching the shards)");
         }
-        LockstepBench lockstep = replicated == null ? null : new LockstepBench(sc, model, replicated, LR, s.seed());
-        LockstepBench lockstepSharded = shards == null ? null : new LockstepBench(sc, model, shards, LR, s.seed());
+        LockstepBench lockstep = replicated == null ? null : new LockstepBench(sc, model, replicated, LR, s.seed(), s.transport());
+        LockstepBench lockstepSharded = shards == null ? null : new LockstepBench(sc, model, shards, LR, s.seed(), s.transport());
         Dl4jBench dl4j = new Dl4jBench(model, train, LR, s.seed());
         boolean pa = s.runs(Side.PA_F1) || s.runs(Side.PA_F5);
         List<BenchRow> rows = new ArrayList<>();
@@ -376,7 +381,7 @@ public final class BenchMain implements Callable<Integer> {
     private BenchSettings settings() {
         try {
             return new BenchSettings(batches, Side.parse(sides), steps, warmup, jitWarmup, paFits, paWarmup,
-                    paMaxBatches, master, workers, seed, out, python, record);
+                    paMaxBatches, master, workers, seed, out, python, record, stepTransport);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
         }
@@ -401,8 +406,8 @@ public final class BenchMain implements Callable<Integer> {
         stdout.printf(Locale.ROOT, "  timing     %d untimed JIT warm-up steps once; per config %d warm-up + %d measured "
                 + "steps;%n             PA: %d warm-up + %d measured fit calls over <= %d global batches each%n",
                 s.jitWarmup(), s.warmup(), s.steps(), s.paWarmup(), s.paFits(), s.paMaxBatches());
-        stdout.println("             Lockstep: whole synchronized step on the driver; DL4J: one fit() call;"
-                + " PA: one SparkDl4jMultiLayer.fit(rdd)");
+        stdout.println("             Lockstep: whole synchronized step on the driver (step transport " + s.transport().label()
+                + "); DL4J: one fit() call; PA: one SparkDl4jMultiLayer.fit(rdd)");
         more.forEach(stdout::println);
         stdout.println();
     }

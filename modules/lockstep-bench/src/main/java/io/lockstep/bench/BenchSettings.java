@@ -1,6 +1,7 @@
 package io.lockstep.bench;
 
 import java.nio.file.Files;
+import io.lockstep.spark.StepTransportConfig;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.EnumSet;
@@ -28,13 +29,13 @@ import java.util.Set;
  */
 record BenchSettings(List<Integer> batches, Set<Side> sides, int steps, int warmup, int jitWarmup, int paFits,
                      int paWarmup, int paMaxBatches, String master, int workers, long seed, Path out, String python,
-                     Path record) {
+                     Path record, String stepTransport) {
 
     /** Settings without {@code --python} and {@code --record}. */
     BenchSettings(List<Integer> batches, Set<Side> sides, int steps, int warmup, int jitWarmup, int paFits,
                   int paWarmup, int paMaxBatches, String master, int workers, long seed, Path out) {
         this(batches, sides, steps, warmup, jitWarmup, paFits, paWarmup, paMaxBatches, master, workers, seed, out,
-                null, null);
+                null, null, "job");
     }
 
     BenchSettings {
@@ -73,6 +74,20 @@ record BenchSettings(List<Integer> batches, Set<Side> sides, int steps, int warm
         }
         if (record != null) {
             RunRecord.checkNew(record);
+        }
+        lockstepTransport(stepTransport);
+    }
+
+    /** The Lockstep sides' step transport ({@code --step-transport job|channel}). */
+    StepTransportConfig transport() {
+        return lockstepTransport(stepTransport);
+    }
+
+    private static StepTransportConfig lockstepTransport(String name) {
+        try {
+            return StepTransportConfig.parse(name);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--step-transport: " + e.getMessage());
         }
     }
 

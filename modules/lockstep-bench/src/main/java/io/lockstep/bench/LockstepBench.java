@@ -6,6 +6,7 @@ import io.lockstep.metrics.StepTimings;
 import io.lockstep.model.ModelAdapter;
 import io.lockstep.optim.OptimizerConfig;
 import io.lockstep.spark.ShardedDataset;
+import io.lockstep.spark.StepTransportConfig;
 import io.lockstep.spark.SyncTrainer;
 import io.lockstep.spark.TrainListener;
 import java.util.ArrayList;
@@ -14,7 +15,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 
 /**
  * Lockstep: {@link SyncTrainer} with Adam for a fixed number of steps, timed by
- * {@code StepMetrics.stepMillis} (the driver's whole synchronized step).
+ * {@code StepMetrics.stepMillis} (the driver's whole synchronized step), over the chosen step transport.
  */
 final class LockstepBench {
     private final JavaSparkContext sc;
@@ -22,10 +23,13 @@ final class LockstepBench {
     private final ShardedDataset train;
     private final double lr;
     private final long seed;
+    private final StepTransportConfig transport;
     private Breakdown lastBreakdown;
 
-    LockstepBench(JavaSparkContext sc, ModelAdapter model, ShardedDataset train, double lr, long seed) {
+    LockstepBench(JavaSparkContext sc, ModelAdapter model, ShardedDataset train, double lr, long seed,
+                  StepTransportConfig transport) {
         this.sc = sc;
+        this.transport = transport;
         this.model = model;
         this.train = train;
         this.lr = lr;
@@ -43,7 +47,7 @@ final class LockstepBench {
                 .seed(seed)
                 .build();
         StepRecorder recorder = new StepRecorder(warmup);
-        new SyncTrainer(sc, model, config).fit(train, recorder);
+        new SyncTrainer(sc, model, config).withTransport(transport).fit(train, recorder);
         lastBreakdown = Breakdown.medianOf(recorder.timings);
         return Measurement.of(recorder.millis, batch, recorder.lastLoss, recorder.cpu.end());
     }

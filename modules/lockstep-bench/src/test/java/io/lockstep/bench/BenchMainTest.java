@@ -70,6 +70,15 @@ class BenchMainTest {
     }
 
     @Test
+    void unknownStepTransportExitsWithTwoBeforeLoadingData() {
+        Path missing = dir.resolve("no-data");
+        String e = run(2, "--data-dir", missing.toString(), "--step-transport", "rdma");
+        assertTrue(e.startsWith("lockstep bench: --step-transport: step transport must be job or channel (got 'rdma')"), e);
+        assertEquals(1, e.strip().lines().count(), e);
+        assertTrue(Files.notExists(missing), "no data was fetched");
+    }
+
+    @Test
     void transformBadValuesExitWithTwoBeforeLoadingData() {
         Path missing = dir.resolve("no-data");
         String e = run(2, "transform", "--data-dir", missing.toString(), "--repeats", "1");

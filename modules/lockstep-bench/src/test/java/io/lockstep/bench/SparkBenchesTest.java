@@ -7,6 +7,8 @@ import io.lockstep.data.Dataset;
 import io.lockstep.model.ModelAdapter;
 import io.lockstep.model.Models;
 import io.lockstep.spark.ShardedDataset;
+import io.lockstep.spark.StepTransportConfig;
+import java.util.List;
 import java.util.SplittableRandom;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -52,11 +54,14 @@ class SparkBenchesTest {
     void lockstepAndDl4jDoTheSameWork() {
         ShardedDataset shards = ShardedDataset.distribute(sc, data, 2);
         try {
-            Measurement a = new LockstepBench(sc, model, shards, 1e-2, 42).run(32, 1, 4);
             Measurement b = new Dl4jBench(model, data, 1e-2, 42).run(32, 1, 4);
-            assertEquals(4, a.millis().length);
-            assertEquals(32, a.examplesPerIteration());
-            assertEquals(b.finalLoss(), a.finalLoss(), 1e-4, "same model, same batches, same Adam: same loss");
+            for (StepTransportConfig t : List.of(StepTransportConfig.job(), StepTransportConfig.channel())) {
+                Measurement a = new LockstepBench(sc, model, shards, 1e-2, 42, t).run(32, 1, 4);
+                assertEquals(4, a.millis().length);
+                assertEquals(32, a.examplesPerIteration());
+                assertEquals(b.finalLoss(), a.finalLoss(), 1e-4, "same model, same batches, same Adam: same loss ("
+                        + t.label() + ")");
+            }
         } finally {
             shards.release();
         }

@@ -5,6 +5,7 @@ import io.lockstep.adaptive.StepTimePredictor;
 import io.lockstep.config.TrainConfig;
 import io.lockstep.data.BatchPlan;
 import io.lockstep.data.StepBatches;
+import io.lockstep.data.StepShare;
 import io.lockstep.grad.EvalSum;
 import io.lockstep.grad.GradientAccumulator;
 import io.lockstep.metrics.EvalMetrics;
@@ -19,16 +20,16 @@ import java.util.Map;
 import java.util.Optional;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
-import scala.reflect.ClassTag$;
 
 /**
  * Exact synchronous data-parallel training. Each step: the driver picks the global batch (from
  * {@link BatchPlan}, independent of the worker count; with an adaptive batch the size of each step is chosen
- * for goodput as the run goes, see {@link io.lockstep.adaptive.AdaptiveBatchPlan}), broadcasts the parameters and each
- * partition's share of the batch, every partition returns its gradient <b>sum</b>, the driver adds
+ * for goodput as the run goes, see {@link io.lockstep.adaptive.AdaptiveBatchPlan}), sends the parameters and each
+ * partition's share of the batch over the {@linkplain StepTransportConfig step transport} (one Spark job per step, or
+ * the step channel), every partition returns its gradient <b>sum</b>, the driver adds
  * the partials in partition order, divides once by B (the step's batch; it grows per epoch with
- * {@code batchGrowthFactor}), applies one optimizer update and destroys the
- * broadcast. The result equals single-process training on the same global batches, for any P.
+ * {@code batchGrowthFactor}) and applies one optimizer update. The result equals single-process training on the
+ * same global batches, for any P and either transport.
  *
  * <p>Around that step ({@link #gradient}) the loop adds the learning-rate schedule, divergence
  * detection (halt or roll back, before the bad update is applied), per-epoch and periodic evaluation,
@@ -43,24 +44,26 @@ public final class SyncTrainer {
     private final StopRequest stop;
     /** Step times an adaptive batch is chosen by; null = measured in this run. */
     private final StepTimePredictor stepTimes;
+    private final StepTransportConfig transport;
 
     public SyncTrainer(JavaSparkContext sc, ModelAdapter model, TrainConfig config) {
-        this(sc, model, config, FaultInjection.none(), new StopRequest(), null);
+        this(sc, model, config, FaultInjection.none(), new StopRequest(), null, StepTransportConfig.job());
     }
 
     private SyncTrainer(JavaSparkContext sc, ModelAdapter model, TrainConfig config, FaultInjection faults,
-                        StopRequest stop, StepTimePredictor stepTimes) {
+                        StopRequest stop, StepTimePredictor stepTimes, StepTransportConfig transport) {
         this.sc = sc;
         this.model = model;
         this.config = config;
         this.faults = faults;
         this.stop = stop;
         this.stepTimes = stepTimes;
+        this.transport = transport;
     }
 
     /** A trainer whose gradient tasks fail on purpose as {@code f} says (for fault-tolerance tests). */
     public SyncTrainer withFaultInjection(FaultInjection f) {
-        return new SyncTrainer(sc, model, config, f, stop, stepTimes);
+        return new SyncTrainer(sc, model, config, f, stop, stepTimes, transport);
     }
 
     /**
@@ -70,7 +73,7 @@ public final class SyncTrainer {
      * P choose the same batches.
      */
     public SyncTrainer withStepTimes(StepTimePredictor times) {
-        return new SyncTrainer(sc, model, config, faults, stop, java.util.Objects.requireNonNull(times, "times"));
+        return new SyncTrainer(sc, model, config, faults, stop, java.util.Objects.requireNonNull(times, "times"), transport);
     }
 
     /**
@@ -79,7 +82,16 @@ public final class SyncTrainer {
      * {@link TrainResult.Outcome#INTERRUPTED} with that step's parameters.
      */
     public SyncTrainer withStopRequest(StopRequest request) {
-        return new SyncTrainer(sc, model, config, faults, java.util.Objects.requireNonNull(request, "request"), stepTimes);
+        return new SyncTrainer(sc, model, config, faults, java.util.Objects.requireNonNull(request, "request"), stepTimes,
+                transport);
+    }
+
+    /**
+     * A trainer whose steps travel over {@code t} (default: {@link StepTransportConfig#job()}, one Spark job per
+     * step); the results do not depend on it.
+     */
+    public SyncTrainer withTransport(StepTransportConfig t) {
+        return new SyncTrainer(sc, model, config, faults, stop, stepTimes, java.util.Objects.requireNonNull(t, "transport"));
     }
 
     /** Trains on {@code train} without evaluations. */
@@ -131,12 +143,27 @@ public final class SyncTrainer {
                         : StepTimePredictor.measured(model.numParams(), train.numPartitions()));
         DriverState state = checkpointing.resume() == null ? new DriverState(model, config, planned, chooser, listener)
                 : DriverState.resume(model, config, planned, chooser, listener, checkpointing.resume());
-        StepBatches steps = state.batches();
         long step = state.nextStep();
         if (!length.inTau() && step > length.length()) {
             throw new IllegalArgumentException("the checkpoint is at step " + step + ", beyond the run's " + length.length()
                     + " total steps; give a larger total to extend the run");
         }
+        try (StepTransport exchange = openTransport(train)) {
+            return train(train, evalSets, checkpointing, exchange, state, length, schedule, step);
+        }
+    }
+
+    private StepTransport openTransport(ShardedDataset train) {
+        PartitionGradient g = new PartitionGradient(model, config.microBatch(), config.seed());
+        return transport.kind() == StepTransportConfig.Kind.JOB ? new JobTransport(sc, train.shards(), g, faults)
+                : ChannelTransport.open(sc, train.shards(), train.numPartitions(), g, faults, transport.stepTimeout());
+    }
+
+    /** The step loop, from {@code first}; every way out returns the result (or throws). */
+    private TrainResult train(ShardedDataset train, EvalSets evalSets, Checkpointing checkpointing, StepTransport exchange,
+                              DriverState state, RunLength length, LrSchedule schedule, long first) {
+        StepBatches steps = state.batches();
+        long step = first;
         long savedAt = -1; // the step of this call's newest checkpoint
         while (!length.done(step, state.tau())) {
             if (stop.isRequested()) {
@@ -147,7 +174,7 @@ public final class SyncTrainer {
             }
             long start = System.nanoTime();
             int epoch = steps.epochOf(step);
-            StepGradient grad = gradient(train, state.params(), steps.batch(step), step);
+            StepGradient grad = gradient(exchange, train, state.params(), steps.batch(step), step);
             double lr = schedule.lr(length.schedulePosition(step, state.tau())) * state.lrFactor();
             Optional<String> diverged = state.checkDivergence(grad.meanLoss(), grad.norm());
             if (diverged.isPresent()) {
@@ -162,6 +189,9 @@ public final class SyncTrainer {
             boolean last = length.done(step, state.tau());
             boolean epochEnd = steps.endsEpoch(step - 1) || last;
             if (epochEnd || config.evalEvery() > 0 && step % config.evalEvery() == 0) {
+                if (!evalSets.asMap().isEmpty()) {
+                    exchange.pause(); // evaluations are Spark jobs: they need the task slots the channel holds
+                }
                 evaluateAll(evalSets, state, step - 1, epoch, epochEnd);
                 if (state.reachedTarget(step - 1)) {
                     return state.result(TrainResult.Outcome.TARGET_REACHED);
@@ -179,33 +209,27 @@ public final class SyncTrainer {
     }
 
     /**
-     * One distributed gradient: broadcast → per-partition sums → merge in partition order → divide
-     * once by B → destroy the broadcast.
+     * One distributed gradient: send the parameters and shares → per-partition sums → merge in partition order →
+     * divide once by B.
      */
-    private StepGradient gradient(ShardedDataset train, float[] params, int[] batch, long step) {
+    private StepGradient gradient(StepTransport exchange, ShardedDataset train, float[] params, int[] batch, long step) {
         long t0 = System.nanoTime();
         int ghost = config.resolveGhostBatch(batch.length, model.batchDependent(), train.placement());
-        Broadcast<StepInput> input = sc.broadcast(new StepInput(params.clone(), train.split(batch, ghost)));
-        long t1 = System.nanoTime();
-        try {
-            sc.setJobDescription("lockstep step " + step + " (B=" + batch.length + ", P=" + train.numPartitions() + ")");
-            TaskResult[] results = (TaskResult[]) sc.sc().runJob(train.shards().rdd(),
-                    new GradientJob(new GradientTask(model, input, config.microBatch(), config.seed(), step, faults)),
-                    ClassTag$.MODULE$.apply(TaskResult.class));
-            long t2 = System.nanoTime();
-            GradientAccumulator total = new GradientAccumulator(model.numParams());
-            double slowestTask = 0;
-            for (TaskResult r : results) {
-                total.add(r.partial());
-                slowestTask = Math.max(slowestTask, r.computeMillis());
-            }
-            float[] mean = total.meanGradient();
-            return new StepGradient(mean, GradientClipping.norm(mean, model.layout()), total.meanLoss(), total.count(),
-                    total.smallBatches(), total.meanSmallBatchSqNorm(),
-                    new StepTimings(millis(t0, t1), millis(t1, t2), slowestTask, millis(t2, System.nanoTime()), 0));
-        } finally {
-            input.destroy();
+        StepShare[] shares = train.split(batch, ghost);
+        double splitMillis = millis(t0, System.nanoTime());
+        StepTransport.StepExchange ex = exchange.exchange(step, params, shares,
+                "B=" + batch.length + ", P=" + train.numPartitions());
+        long t2 = System.nanoTime();
+        GradientAccumulator total = new GradientAccumulator(model.numParams());
+        double slowestTask = 0;
+        for (TaskResult r : ex.results()) {
+            total.add(r.partial());
+            slowestTask = Math.max(slowestTask, r.computeMillis());
         }
+        float[] mean = total.meanGradient();
+        return new StepGradient(mean, GradientClipping.norm(mean, model.layout()), total.meanLoss(), total.count(),
+                total.smallBatches(), total.meanSmallBatchSqNorm(),
+                new StepTimings(splitMillis + ex.sendMillis(), ex.roundTripMillis(), slowestTask, millis(t2, System.nanoTime()), 0));
     }
 
     private static void saveCheckpoint(Checkpointing c, DriverState state, long nextStep) {

@@ -132,6 +132,61 @@ class FaultInjectionTest {
         }
     }
 
+    /**
+     * The step channel keeps Spark's per-task retry: an injected failure ends the channel task's attempt (and its
+     * connection), Spark runs a new attempt, it registers, the driver re-sends it the current step, and the run
+     * ends bit-identical to a fault-free run of the job transport (attempt 0 fails at step 1, attempt 1 at step 3).
+     */
+    @Test
+    void retriedChannelTasksLeaveTheRunBitIdentical() throws TimeoutException {
+        TrainConfig config = TrainConfig.builder().globalBatch(32).workers(2).steps(5).lr(1e-2)
+                .optimizer(OptimizerConfig.adam()).seed(SEED).build();
+        List<StepMetrics> cleanSteps = new ArrayList<>();
+        TrainResult clean = new SyncTrainer(sc, model, config).fit(shards, recorder(cleanSteps));
+        awaitListenerBus();
+        failedTasks.clear();
+
+        List<StepMetrics> faultySteps = new ArrayList<>();
+        TrainResult faulty = new SyncTrainer(sc, model, config).withTransport(StepTransportConfig.channel())
+                .withFaultInjection(new FaultInjection(Set.of(1L, 3L), Set.of(0, 1)))
+                .fit(shards, recorder(faultySteps));
+        awaitListenerBus();
+
+        System.out.printf("failed channel tasks: %s%n", failedTasks);
+        assertEquals(4, failedTasks.size(), "2 steps x 2 partitions fail once each: " + failedTasks);
+        for (String f : failedTasks) {
+            assertTrue(f.contains("injected failure of step"), f);
+        }
+        assertEquals(TrainResult.Outcome.COMPLETED, faulty.outcome());
+        assertEquals(5, faulty.steps());
+        assertArrayEquals(clean.params(), faulty.params(), "retried channel tasks must not change the result");
+        for (int i = 0; i < cleanSteps.size(); i++) {
+            assertEquals(cleanSteps.get(i).stats(), faultySteps.get(i).stats(), "metrics of step " + i);
+        }
+    }
+
+    @Test
+    void retriedChannelTasksOfABatchNormDropoutModelLeaveTheRunBitIdentical() throws TimeoutException {
+        Dataset data = Synthetic.blobs(250, 12, 3, 11);
+        ModelAdapter bn = ModelAdapter.of("bn-dropout", RealModelsTest.bnDropout(12, 3), 12, 3);
+        TrainConfig config = TrainConfig.builder().globalBatch(30).ghostBatch(8).workers(2).steps(6).lr(1e-2)
+                .optimizer(OptimizerConfig.adam()).seed(SEED).build();
+        ShardedDataset replicated = ShardedDataset.replicate(sc, data, 2);
+        try {
+            float[] clean = new SyncTrainer(sc, bn, config).fit(replicated, TrainListener.NONE).params();
+            awaitListenerBus();
+            failedTasks.clear();
+            float[] faulty = new SyncTrainer(sc, bn, config).withTransport(StepTransportConfig.channel())
+                    .withFaultInjection(new FaultInjection(Set.of(2L, 4L), Set.of(0, 1)))
+                    .fit(replicated, TrainListener.NONE).params();
+            awaitListenerBus();
+            assertEquals(4, failedTasks.size(), "2 steps x 2 partitions fail once each: " + failedTasks);
+            assertArrayEquals(clean, faulty, "retried channel tasks must not change the result");
+        } finally {
+            replicated.release();
+        }
+    }
+
     private static TrainListener recorder(List<StepMetrics> steps) {
         return new TrainListener() {
             @Override

@@ -232,8 +232,8 @@ class ShardedDatasetTest {
             int[][] rows = sharded.owned(plan.batch(emptyStep));
             Broadcast<StepInput> input = sc.broadcast(new StepInput(model.initialParams(),
                     io.lockstep.data.GhostBatches.withinShares(rows, globalBatch)));
-            List<GradientSum> partials = sharded.shards().mapPartitions(new GradientTask(model, input, 0, seed, emptyStep,
-                    FaultInjection.none())).collect()
+            List<GradientSum> partials = sharded.shards().mapPartitions(new GradientTask(new PartitionGradient(model, 0, seed), input,
+                    emptyStep, FaultInjection.none())).collect()
                     .stream().map(TaskResult::partial).toList();
             input.destroy();
             assertEquals(partitions, partials.size());

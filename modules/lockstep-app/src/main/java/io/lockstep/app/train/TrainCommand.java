@@ -11,6 +11,7 @@ import io.lockstep.run.OutputSpec;
 import io.lockstep.run.RunSpec;
 import io.lockstep.run.SpecDiff;
 import io.lockstep.spark.EvalSets;
+import io.lockstep.spark.StepTransportConfig;
 import io.lockstep.spark.TrainListener;
 import io.lockstep.spark.TrainResult;
 import io.lockstep.spark.run.InputCache;
@@ -136,6 +137,17 @@ public final class TrainCommand implements Callable<Integer> {
             description = "Testing only: fail the first attempt of the gradient tasks of every listed step x partition.")
     String injectFailures;
 
+    @Option(names = "--step-transport", paramLabel = "job|channel", defaultValue = "job",
+            description = "How each step reaches the workers: job = one Spark job per step; channel = one long-running "
+                    + "Spark job whose tasks exchange every step with the driver over Spark's network transport "
+                    + "(authenticated and encrypted as spark.authenticate / spark.network.crypto.enabled say). The results "
+                    + "are identical. Default: ${DEFAULT-VALUE}.")
+    String stepTransport;
+
+    @Option(names = "--step-timeout", paramLabel = "SECONDS",
+            description = "With --step-transport channel: fail the run when one step takes longer. Default: 600.")
+    Long stepTimeout;
+
     @Option(names = "--allow-changes", defaultValue = "false",
             description = "With --resume: apply options that change the run's math (learning rate, batch, model, data, "
                     + "seed...) instead of refusing them; the changes are recorded in metrics.jsonl.")
@@ -155,7 +167,7 @@ public final class TrainCommand implements Callable<Integer> {
             throw new UsageException("--checkpoint-dir " + checkpointDir + " is given but --checkpoint-every 0 turns "
                     + "checkpoints off; drop one of them");
         }
-        return run(new TrainRun(runSpec(), TrainRun.faults(injectFailures), null));
+        return run(new TrainRun(runSpec(), TrainRun.faults(injectFailures), null, transport()));
     }
 
     /**
@@ -171,7 +183,7 @@ public final class TrainCommand implements Callable<Integer> {
         } catch (picocli.CommandLine.ParameterException e) {
             throw new UsageException(e.getMessage());
         }
-        return new TrainRun(cmd.runSpec(), TrainRun.faults(cmd.injectFailures), null);
+        return new TrainRun(cmd.runSpec(), TrainRun.faults(cmd.injectFailures), null, cmd.transport());
     }
 
     /** Continues the run in {@code --resume DIR}: the stored spec, with the changes this command allows. */
@@ -185,7 +197,7 @@ public final class TrainCommand implements Callable<Integer> {
             console.println("resuming " + resume + " with changes: " + ResumeSpecs.describe(changes));
         }
         TrainRun.Resume r = new TrainRun.Resume(RunRecorder.readRunJson(resume), changes);
-        return run(new TrainRun(effective, TrainRun.faults(injectFailures), r));
+        return run(new TrainRun(effective, TrainRun.faults(injectFailures), r, transport()));
     }
 
     /** True if the user typed {@code flag} (or its negated form) on this command line. */
@@ -260,6 +272,30 @@ public final class TrainCommand implements Callable<Integer> {
                 .noiseEmaDecay(guard.noiseEma).earlyStoppingPatience(guard.patience).evalEvery(guard.evalEvery)
                 .targetAccuracy(guard.targetAccuracy).seed(seed).schedule(lr.toConfig());
         return (steps != null ? b.steps(steps) : b.epochs(epochs != null ? epochs : DEFAULT_EPOCHS)).build();
+    }
+
+    /**
+     * The step transport of {@code --step-transport} and {@code --step-timeout}.
+     *
+     * @throws UsageException naming the option and the problem
+     */
+    StepTransportConfig transport() {
+        StepTransportConfig t;
+        try {
+            t = StepTransportConfig.parse(stepTransport);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--step-transport: " + e.getMessage());
+        }
+        if (stepTimeout == null) {
+            return t;
+        }
+        if (t.kind() != StepTransportConfig.Kind.CHANNEL) {
+            throw new UsageException("--step-timeout " + stepTimeout + " applies to --step-transport channel only");
+        }
+        if (stepTimeout <= 0) {
+            throw new UsageException("--step-timeout: expected a positive number of seconds, got " + stepTimeout);
+        }
+        return StepTransportConfig.channel(java.time.Duration.ofSeconds(stepTimeout));
     }
 
     /** The value of {@code --global-batch} that selects a goodput-driven batch. */

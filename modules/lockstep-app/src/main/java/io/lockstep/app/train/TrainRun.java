@@ -11,6 +11,7 @@ import io.lockstep.run.SpecDiff;
 import io.lockstep.run.SpecJson;
 import io.lockstep.spark.Checkpointing;
 import io.lockstep.spark.FaultInjection;
+import io.lockstep.spark.StepTransportConfig;
 import io.lockstep.spark.StopRequest;
 import io.lockstep.spark.TrainListener;
 import io.lockstep.spark.TrainResult;
@@ -36,11 +37,13 @@ public final class TrainRun {
     private final RunSpec spec;
     private final FaultInjection faults;
     private final Resume resume;
+    private final StepTransportConfig transport;
 
-    TrainRun(RunSpec spec, FaultInjection faults, Resume resume) {
+    TrainRun(RunSpec spec, FaultInjection faults, Resume resume, StepTransportConfig transport) {
         this.spec = spec;
         this.faults = faults;
         this.resume = resume;
+        this.transport = transport;
     }
 
     /**
@@ -64,7 +67,7 @@ public final class TrainRun {
 
     /** This run, recorded in {@code dir}. */
     public TrainRun inDir(Path dir) {
-        return new TrainRun(spec.withOutput(spec.output().withDir(dir.toString())), faults, resume);
+        return new TrainRun(spec.withOutput(spec.output().withDir(dir.toString())), faults, resume, transport);
     }
 
     /** True when this run continues a stopped one from its newest checkpoint. */
@@ -115,8 +118,12 @@ public final class TrainRun {
         runner.preflight(resolved, in);
         Path outDir = Path.of(spec.output().dir());
         Map<String, Object> run = new RunInfo(resolved, in, runner.sparkInfo()).provenance();
+        run.put("step_transport", transport.label());
+        if (transport.stepTimeout() != null) {
+            run.put("step_timeout_s", transport.stepTimeout().toSeconds());
+        }
         Checkpointing checkpointing = checkpointing(runner, resolved.spec(), outDir, run);
-        printResolved(output.console(), resolved.config(), resolved.model(), in, runner.master(), runner.taskSlots());
+        printResolved(output.console(), transport, resolved.config(), resolved.model(), in, runner.master(), runner.taskSlots());
         runner.uiUrl().ifPresent(url -> output.console().println("  Spark UI " + url));
         long start = System.nanoTime();
         try (RunRecorder recorder = recorder(outDir, checkpointing);
@@ -126,7 +133,8 @@ public final class TrainRun {
             if (bar != null) {
                 listeners.add(bar);
             }
-            TrainResult result = runner.train(resolved, in, new Listeners(listeners), checkpointing, faults, stop);
+            TrainResult result = runner.train(resolved, in, new Listeners(listeners), checkpointing, faults, stop,
+                    transport);
             saveModels(output, resolved.model(), result, recorder);
             double seconds = (System.nanoTime() - start) / 1e9;
             run.put("result", RunInfo.result(result, seconds, output.saveModels()));
@@ -218,7 +226,8 @@ public final class TrainRun {
         return config.adaptiveBatch() == null ? config.globalBatch() : config.adaptiveBatch().maxBatch();
     }
 
-    private static void printResolved(PrintStream console, TrainConfig config, ModelAdapter model, InputCache.Inputs in,
+    private static void printResolved(PrintStream console, StepTransportConfig transport, TrainConfig config,
+                                      ModelAdapter model, InputCache.Inputs in,
                                       String master, int taskSlots) {
         BatchPlan plan = config.batchPlan(in.train().size());
         long total = config.totalSteps(plan);
@@ -229,6 +238,8 @@ public final class TrainRun {
         console.printf("  Spark master %s, workers P=%d, global batch B=%d, per-worker batch ~%.1f%s%n", master,
                 config.workers(), config.globalBatch(), (double) config.globalBatch() / config.workers(),
                 config.microBatch() > 0 ? ", micro-batch " + config.microBatch() : "");
+        console.printf("  step transport %s%n", transport.kind() == StepTransportConfig.Kind.JOB ? "job (one Spark job per step)"
+                : String.format("channel (one long-running Spark job; step timeout %d s)", transport.stepTimeout().toSeconds()));
         console.printf("  %s data, %s%n", in.train().placement().cliName(), ghostDescription(config, model, in.train().placement()));
         for (String warning : io.lockstep.run.RunWarnings.of(config, model.batchDependent(), in.train().placement(),
                 taskSlots)) {

@@ -60,6 +60,24 @@ class SecuredClusterIT {
         }
     }
 
+    /**
+     * The step channel on the secured cluster: the executors' channel tasks authenticate to the driver's channel
+     * server with the application secret (AES-based auth, encrypted) and the run trains its steps.
+     */
+    @Test
+    void stepChannelTrainsOnTheSecuredCluster() throws Exception {
+        List<String> train = new ArrayList<>(trainArgs(3));
+        train.addAll(List.of("--step-transport", "channel", "--step-timeout", "300"));
+        Path out = tmp.resolve("channel");
+        Proc run = Proc.run(tmp.resolve("channel.log"), StandaloneClusterIT.SUBMIT_TIMEOUT,
+                Map.of("LOCKSTEP_SPARK_SECRET_FILE", secretFile.toString(), "LOCKSTEP_SPARK_CRYPTO", "1"),
+                submitCommand(cluster.masterUrl(), train, out));
+        System.out.printf("[cluster IT] d) secured cluster, step channel: exit %d after %.1f s%n", run.exitCode(),
+                run.seconds());
+        assertEquals(0, run.exitCode(), run.tail(40));
+        assertEquals(3, countSteps(out));
+    }
+
     @Test
     void onlySubmissionsWithTheSecretAreAccepted() throws Exception {
         String masterLog = Files.readString(cluster.state().resolve("master.log"));

@@ -89,10 +89,25 @@ class StandaloneClusterIT {
 
     @Test
     void killedExecutorIsRecoveredWithIdenticalResult() throws Exception {
+        killedExecutorRun("b", List.of());
+    }
+
+    /**
+     * The same with the step channel: the killed executor's long-running channel task is lost with its connection,
+     * Spark runs a new attempt (on the executor the worker starts instead), it registers, the driver re-sends the
+     * current step, and the run ends where the fault-free run ends.
+     */
+    @Test
+    void killedExecutorUnderTheStepChannelIsRecoveredWithIdenticalResult() throws Exception {
+        killedExecutorRun("c", List.of("--step-transport", "channel", "--step-timeout", "300"));
+    }
+
+    private void killedExecutorRun(String label, List<String> extra) throws Exception {
         List<String> train = new ArrayList<>(trainArgs(150));
         train.addAll(List.of("--checkpoint-every", "0"));
-        Path clusterOut = tmp.resolve("b-cluster");
-        Proc submission = Proc.start(tmp.resolve("b-submit.log"), Map.of(),
+        train.addAll(extra);
+        Path clusterOut = tmp.resolve(label + "-cluster");
+        Proc submission = Proc.start(tmp.resolve(label + "-submit.log"), Map.of(),
                 submitCommand(cluster.masterUrl(), train, clusterOut));
         long killedAtStep;
         ProcessHandle victim;
@@ -102,9 +117,9 @@ class StandaloneClusterIT {
             victim = cluster.executors().stream().findFirst()
                     .orElseThrow(() -> new AssertionError("no executor JVM under the workers " + cluster.workerPids()));
             victimId = Cluster.executorId(victim);
-            System.out.printf("[cluster IT] b) kill -9 executor %s (pid %d) after %d logged steps%n", victimId, victim.pid(),
-                    killedAtStep);
-            Proc kill = Proc.run(tmp.resolve("b-kill.log"), Duration.ofSeconds(30), Map.of(),
+            System.out.printf("[cluster IT] %s) kill -9 executor %s (pid %d) after %d logged steps%n", label, victimId,
+                    victim.pid(), killedAtStep);
+            Proc kill = Proc.run(tmp.resolve(label + "-kill.log"), Duration.ofSeconds(30), Map.of(),
                     List.of("kill", "-9", Long.toString(victim.pid())));
             assertEquals(0, kill.exitCode(), kill.output());
             assertTrue(victim.onExit().get(30, TimeUnit.SECONDS) != null && !victim.isAlive());
@@ -124,12 +139,12 @@ class StandaloneClusterIT {
         long lostTasks = driverLog.lines().filter(l -> l.contains("Lost task")).count();
         long lostBlocks = driverLog.lines().filter(l -> l.contains("No more replicas available for rdd_")).count();
 
-        Path localOut = tmp.resolve("b-local");
+        Path localOut = tmp.resolve(label + "-local");
         runLocally(train, localOut);
         Diff d = Diff.of(clusterOut.resolve("model.zip"), localOut.resolve("model.zip"));
-        System.out.printf("[cluster IT] b) 150 steps, executor %s killed after step %d (%d task(s) lost and retried, %d cached"
+        System.out.printf("[cluster IT] %s) 150 steps, executor %s killed after step %d (%d task(s) lost and retried, %d cached"
                 + " partition(s) lost and rebuilt; %.1f s): vs fault-free local[2] run relative error %s, max |diff| %.3g%n",
-                victimId, killedAtStep, lostTasks, lostBlocks, submission.seconds(), d.describeRelative(), d.maxAbs());
+                label, victimId, killedAtStep, lostTasks, lostBlocks, submission.seconds(), d.describeRelative(), d.maxAbs());
         assertTrue(d.relative() <= TOLERANCE, "parameters after the recovered run differ from the fault-free run: " + d);
     }
 

@@ -13,6 +13,7 @@ import io.lockstep.spark.DriverPreflight;
 import io.lockstep.spark.ExecutorPreflight;
 import io.lockstep.spark.HadoopCheckpointStore;
 import io.lockstep.spark.SparkDefaults;
+import io.lockstep.spark.StepTransportConfig;
 import io.lockstep.spark.StopRequest;
 import io.lockstep.spark.SyncTrainer;
 import io.lockstep.spark.TrainListener;
@@ -164,11 +165,18 @@ public final class Runner implements AutoCloseable {
      */
     public TrainResult train(Resolved run, InputCache.Inputs in, TrainListener listener, Checkpointing checkpointing,
                              FaultInjection faults, StopRequest stop) {
+        return train(run, in, listener, checkpointing, faults, stop, StepTransportConfig.job());
+    }
+
+    /** Like {@link #train(Resolved, InputCache.Inputs, TrainListener, Checkpointing, FaultInjection, StopRequest)}, with the steps over {@code transport}. */
+    public TrainResult train(Resolved run, InputCache.Inputs in, TrainListener listener, Checkpointing checkpointing,
+                             FaultInjection faults, StopRequest stop, StepTransportConfig transport) {
         EvalSets evalSets = EvalSets.none()
                 .with(EvalSets.TRAIN, run.spec().output().evalTrain() ? in.train() : null)
                 .with(EvalSets.VALIDATION, in.validation())
                 .with(EvalSets.TEST, in.test());
         return new SyncTrainer(sc, run.model(), run.config()).withFaultInjection(faults).withStopRequest(stop)
+                .withTransport(transport)
                 .fit(in.train(), evalSets, listener, checkpointing);
     }
 

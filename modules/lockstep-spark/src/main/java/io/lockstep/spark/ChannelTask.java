@@ -1,0 +1,81 @@
+package io.lockstep.spark;
+
+import java.util.Iterator;
+import org.apache.spark.SparkEnv;
+import org.apache.spark.TaskContext;
+import org.apache.spark.TaskKilledException;
+import org.apache.spark.api.java.function.VoidFunction;
+
+/**
+ * The long-running task of the step channel for one partition: keeps its shard (and, through
+ * {@link io.lockstep.model.WorkerPool}, its network), connects to the driver's channel, registers
+ * (partition, attempt) and then answers every step order with {@link PartitionGradient} until the driver says
+ * stop. Losing the connection fails the attempt, so Spark runs a new one ({@code spark.task.maxFailures}), which
+ * registers again; the driver re-sends it the current step. Killed with its job, it ends within a second.
+ */
+final class ChannelTask implements VoidFunction<Iterator<Shard>> {
+    private static final long serialVersionUID = 1L;
+    /** How often the task thread looks at its kill flag while idle. */
+    private static final long POLL_MILLIS = 500;
+
+    private final PartitionGradient gradient;
+    private final FaultInjection faults;
+    private final String host;
+    private final int port;
+    private final String channelId;
+    private final long idleTimeoutMillis;
+
+    ChannelTask(PartitionGradient gradient, FaultInjection faults, String host, int port, String channelId,
+                long idleTimeoutMillis) {
+        this.gradient = gradient;
+        this.faults = faults;
+        this.host = host;
+        this.port = port;
+        this.channelId = channelId;
+        this.idleTimeoutMillis = idleTimeoutMillis;
+    }
+
+    @Override
+    public void call(Iterator<Shard> shards) throws Exception {
+        TaskContext ctx = TaskContext.get();
+        Shard shard = shards.hasNext() ? shards.next() : null;
+        int partition = ctx.partitionId();
+        int attempt = ctx.attemptNumber();
+        ChannelSecurity security = ChannelSecurity.of(SparkEnv.get().conf(), idleTimeoutMillis, 1);
+        try (ChannelWorker worker = new ChannelWorker(security)) {
+            if (!worker.register(host, port, new ChannelMessages.Registration(channelId, partition, attempt),
+                    idleTimeoutMillis)) {
+                return; // the channel is closing, or this attempt belongs to an earlier one
+            }
+            serve(worker, ctx, shard, partition, attempt);
+        }
+    }
+
+    private void serve(ChannelWorker worker, TaskContext ctx, Shard shard, int partition, int attempt)
+            throws InterruptedException {
+        while (true) {
+            ChannelWorker.Request r = worker.next(POLL_MILLIS);
+            if (ctx.isInterrupted()) {
+                throw new TaskKilledException(ctx.getKillReason().isDefined() ? ctx.getKillReason().get() : "killed");
+            }
+            if (r == null) {
+                continue;
+            }
+            if (r.lost() != null) {
+                throw new IllegalStateException("step channel task of partition " + partition + ", attempt " + attempt
+                        + ": " + r.lost().getMessage(), r.lost());
+            }
+            if (r.stop()) {
+                return; // a one-way message: nothing to answer
+            }
+            long step = r.order().step();
+            if (faults.shouldFailInChannel(step, partition, attempt)) {
+                throw new IllegalStateException("injected failure of step " + step + ", partition " + partition
+                        + ", attempt " + attempt);
+            }
+            TaskResult result = shard == null ? PartitionGradient.empty()
+                    : gradient.compute(shard, r.order().params(), r.order().share(), step);
+            r.reply().onSuccess(ChannelMessages.result(result));
+        }
+    }
+}

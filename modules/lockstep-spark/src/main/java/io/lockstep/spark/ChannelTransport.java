@@ -1,0 +1,179 @@
+package io.lockstep.spark;
+
+import io.lockstep.data.StepShare;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaFutureAction;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.network.TransportContext;
+import org.apache.spark.network.client.TransportClient;
+import org.apache.spark.network.server.TransportServer;
+
+/**
+ * The step channel: a server on the driver (Spark's {@code TransportServer}, secured by {@link ChannelSecurity})
+ * and one long-running Spark job (not a barrier stage) whose {@link ChannelTask} per partition keeps its shard and
+ * network, registers with the server and answers each step's order with its partial. Per step the driver sends P
+ * orders (parameters + share) and waits for P results — no Spark scheduling. The job is started at the first step,
+ * ended (tasks told to stop, which frees their slots) by {@link #pause()} before evaluations and restarted at the
+ * next step; {@link #close()} ends it and closes the server, also after failures.
+ */
+final class ChannelTransport implements StepTransport {
+    /** How long ending the job may take before it is cancelled. */
+    private static final long STOP_WAIT_MILLIS = 30_000;
+    /** Added to the step timeout for Spark's idle-connection timeout, so the step timeout fires first. */
+    private static final long IDLE_MARGIN_MILLIS = 60_000;
+
+    private final JavaSparkContext sc;
+    private final JavaRDD<Shard> shards;
+    private final int partitions;
+    private final PartitionGradient gradient;
+    private final FaultInjection faults;
+    private final long timeoutMillis;
+    private final ChannelHub hub;
+    private final TransportContext context;
+    private final TransportServer server;
+    private final String host;
+    private final String id = UUID.randomUUID().toString();
+    private int generation;
+    private JavaFutureAction<Void> job;
+    private long currentStep = -1;
+    /** Set when a step failed: the job is then cancelled at once instead of being asked to end. */
+    private boolean failed;
+
+    private ChannelTransport(JavaSparkContext sc, JavaRDD<Shard> shards, int partitions, PartitionGradient gradient,
+                             FaultInjection faults, long timeoutMillis, ChannelSecurity security, String host,
+                             String bindAddress) {
+        this.sc = sc;
+        this.shards = shards;
+        this.partitions = partitions;
+        this.gradient = gradient;
+        this.faults = faults;
+        this.timeoutMillis = timeoutMillis;
+        this.hub = new ChannelHub(partitions);
+        this.context = new TransportContext(security.conf(), hub);
+        this.host = host;
+        this.server = context.createServer(bindAddress, 0, security.serverBootstraps());
+    }
+
+    /**
+     * Opens the channel's server for {@code partitions} partitions of {@code shards} (the job starts at the first
+     * step).
+     *
+     * @throws IllegalArgumentException when this context cannot run the channel (speculation on; a local master
+     *     with fewer task slots than partitions)
+     */
+    static ChannelTransport open(JavaSparkContext sc, JavaRDD<Shard> shards, int partitions, PartitionGradient gradient,
+                                 FaultInjection faults, Duration stepTimeout) {
+        SparkConf conf = sc.getConf();
+        if (conf.getBoolean("spark.speculation", false)) {
+            throw new IllegalArgumentException("step transport channel: spark.speculation=true would start duplicate"
+                    + " long-running channel tasks; disable it or use step transport job");
+        }
+        if (sc.isLocal() && sc.defaultParallelism() < partitions) {
+            throw new IllegalArgumentException("step transport channel keeps one task per partition running: " + partitions
+                    + " partitions need " + partitions + " task slots, master " + sc.master() + " has "
+                    + sc.defaultParallelism() + "; use fewer workers or step transport job");
+        }
+        long timeout = stepTimeout.toMillis();
+        String host = conf.get("spark.driver.host");
+        return new ChannelTransport(sc, shards, partitions, gradient, faults, timeout,
+                ChannelSecurity.of(conf, timeout + IDLE_MARGIN_MILLIS, 2), host, conf.get("spark.driver.bindAddress", host));
+    }
+
+    /** Where executors connect (for tests). */
+    int port() {
+        return server.getPort();
+    }
+
+    /** Registrations accepted and connections lost so far (for tests). */
+    int[] counts() {
+        return hub.counts();
+    }
+
+    @Override
+    public StepExchange exchange(long step, float[] params, StepShare[] shares, String label) {
+        long t0 = System.nanoTime();
+        ByteBuffer[] orders = new ByteBuffer[partitions];
+        for (int p = 0; p < partitions; p++) {
+            orders[p] = ChannelMessages.stepOrder(step, params, shares[p]);
+        }
+        currentStep = step;
+        hub.start(step, orders);
+        long t1 = System.nanoTime();
+        ensureRunning(label);
+        TaskResult[] results;
+        try {
+            results = hub.await(t1 + timeoutMillis * 1_000_000, this::jobEnded,
+                    String.format(java.util.Locale.ROOT, "%.1f s", timeoutMillis / 1000.0));
+        } catch (RuntimeException e) {
+            failed = true;
+            throw e;
+        }
+        return new StepExchange(results, (t1 - t0) / 1e6, (System.nanoTime() - t1) / 1e6);
+    }
+
+    /** Starts the channel's job unless it runs. */
+    private void ensureRunning(String label) {
+        if (job != null) {
+            return;
+        }
+        String jobId = id + "/" + ++generation;
+        hub.expect(jobId);
+        sc.setJobDescription("lockstep step channel from step " + currentStep + " (" + label + ")");
+        job = shards.foreachPartitionAsync(new ChannelTask(gradient, faults, host, server.getPort(), jobId,
+                timeoutMillis + IDLE_MARGIN_MILLIS));
+    }
+
+    /** Null while the job runs, else one line saying how it ended. */
+    private String jobEnded() {
+        if (job == null || !job.isDone()) {
+            return null;
+        }
+        try {
+            job.get();
+            return "the step channel's Spark job ended during step " + currentStep;
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            String why = String.valueOf(cause.getMessage()).lines().findFirst().orElse("");
+            return "the step channel's Spark job failed during step " + currentStep + ": " + why;
+        } catch (InterruptedException | java.util.concurrent.CancellationException e) {
+            return "the step channel's Spark job was cancelled during step " + currentStep;
+        }
+    }
+
+    @Override
+    public void pause() {
+        if (job == null) {
+            return;
+        }
+        JavaFutureAction<Void> ending = job;
+        job = null;
+        for (TransportClient c : hub.closing()) {
+            c.send(ChannelMessages.signal(ChannelMessages.STOP)); // one-way: the task ends and closes at once
+        }
+        try {
+            ending.get(failed ? 0 : STOP_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException | java.util.concurrent.CancellationException e) {
+            ending.cancel(true);
+        } catch (InterruptedException e) {
+            ending.cancel(true);
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            pause();
+        } finally {
+            server.close();
+            context.close();
+        }
+    }
+}
