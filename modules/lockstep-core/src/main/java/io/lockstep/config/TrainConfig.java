@@ -301,11 +301,21 @@ public final class TrainConfig {
         if (adaptiveBatch == null) {
             return batchPlan(trainSize);
         }
-        if (adaptiveBatch.maxBatch() > trainSize) {
+        checkAdaptiveRange(trainSize);
+        return new AdaptiveBatchPlan(trainSize, seed, globalBatch);
+    }
+
+    /**
+     * Refuses an adaptive range whose largest batch exceeds the training set (nothing to check for a fixed or
+     * growing batch, whose sizes {@link BatchSizeSchedule} caps).
+     *
+     * @throws ConfigException naming adaptiveBatch.maxBatch
+     */
+    public void checkAdaptiveRange(int trainSize) {
+        if (adaptiveBatch != null && adaptiveBatch.maxBatch() > trainSize) {
             throw new ConfigException("adaptiveBatch.maxBatch (" + adaptiveBatch.maxBatch()
                     + ") is larger than the training set (" + trainSize + " examples)");
         }
-        return new AdaptiveBatchPlan(trainSize, seed, globalBatch);
     }
 
     /** The peak learning rate after batch-size scaling: {@code lrScaling.scale(lr, B, B_ref)}. */

@@ -115,7 +115,10 @@ final class TrainSettings {
                 throw new IllegalArgumentException(STAGE + " param globalBatch: " + p.getGlobalBatch()
                         + " is larger than the training set (" + trainSize + " examples)");
             }
-            param("maxBatch", () -> c.stepBatches(trainSize));
+            param("maxBatch", () -> {
+                c.checkAdaptiveRange(trainSize);
+                return null;
+            });
             param("schedule", () -> c.schedule(c.scheduleLength(c.batchPlan(trainSize), trainSize)));
         }
         return c;

@@ -114,7 +114,7 @@ public final class Runner implements AutoCloseable {
         if (batch > trainSize) {
             throw new ConfigException("globalBatch " + batch + " is larger than the training set (" + trainSize + " examples)");
         }
-        s.train().stepBatches(trainSize); // an adaptive range must fit the training set too
+        s.train().checkAdaptiveRange(trainSize);
         TrainConfig config = config(s, trainSize);
         ModelAdapter model = model(s, data.train());
         config.checkAdaScaleParts(model.batchDependent(), s.data().placement());
