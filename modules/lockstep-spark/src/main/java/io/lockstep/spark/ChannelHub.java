@@ -1,10 +1,14 @@
 package io.lockstep.spark;
 
+import io.lockstep.data.StepShare;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
+import org.apache.spark.network.buffer.NioManagedBuffer;
 import org.apache.spark.network.client.RpcResponseCallback;
+import org.apache.spark.network.client.StreamCallbackWithID;
 import org.apache.spark.network.client.TransportClient;
 import org.apache.spark.network.server.OneForOneStreamManager;
 import org.apache.spark.network.server.RpcHandler;
@@ -16,6 +20,11 @@ import org.apache.spark.network.server.StreamManager;
  * partition and at once receives the current step's order if that partition's result is still missing; a lost
  * connection leaves the partition waiting for Spark's next attempt. Results are accepted once per partition and
  * step, whichever attempt sends them (they are equal, bit for bit). All state is guarded by this object's lock.
+ *
+ * <p>Orders go out as upload streams whose body is the round's one parameter buffer (shared by all partitions,
+ * held until the round is over and every send of it has ended); results come in as upload streams decoded
+ * straight into a float array per partition, which is reused once the round after next starts — so the results
+ * {@link #await} returns are valid until the next {@link #start}.
  */
 final class ChannelHub extends RpcHandler {
     private final int partitions;
@@ -26,8 +35,11 @@ final class ChannelHub extends RpcHandler {
     private long step = -1;
     /** Counts {@link #start} calls: a result belongs to the round it was ordered in (a rolled-back step repeats its number). */
     private long round;
-    private ByteBuffer[] orders;
+    private ByteBuffer[] headers;
+    private SendBuffers.Lease body;
     private TaskResult[] results;
+    /** Per partition, a gradient array free for the next result stream (from a result already merged). */
+    private final float[][] spare;
     private int missing;
     private int registrations;
     private int lostConnections;
@@ -36,6 +48,7 @@ final class ChannelHub extends RpcHandler {
         this.partitions = partitions;
         this.members = new TransportClient[partitions];
         this.attempts = new int[partitions];
+        this.spare = new float[partitions][];
     }
 
     /** Accepts registrations with {@code id} (a new job of channel tasks). */
@@ -57,11 +70,21 @@ final class ChannelHub extends RpcHandler {
         return open;
     }
 
-    /** Starts {@code s}: sends partition p's order {@code stepOrders[p]} to its task, now or when it registers. */
-    synchronized void start(long s, ByteBuffer[] stepOrders) {
+    /**
+     * Starts step {@code s}: sends partition p its share {@code shares[p]} and the parameters in {@code params}
+     * (this round's holder of that lease), now or when its task registers. The previous round's results are
+     * handed back for reuse.
+     */
+    synchronized void start(long s, StepShare[] shares, SendBuffers.Lease params, int paramCount) {
+        endRound();
+        recycleResults();
         step = s;
         round++;
-        orders = stepOrders;
+        headers = new ByteBuffer[partitions];
+        for (int p = 0; p < partitions; p++) {
+            headers[p] = ChannelMessages.stepHeader(new ChannelMessages.StepHeader(s, round, paramCount, shares[p]));
+        }
+        body = params;
         results = new TaskResult[partitions];
         missing = partitions;
         for (int p = 0; p < partitions; p++) {
@@ -101,6 +124,39 @@ final class ChannelHub extends RpcHandler {
         return results.clone();
     }
 
+    /** Releases this round's parameter buffer (once its sends end, it is reused). */
+    synchronized void endRound() {
+        headers = null;
+        if (body != null) {
+            body.release();
+            body = null;
+        }
+    }
+
+    private void recycleResults() {
+        if (results == null) {
+            return;
+        }
+        for (int p = 0; p < partitions; p++) {
+            if (results[p] != null && results[p].partial().gradientSum() != null) {
+                recycle(p, results[p].partial().gradientSum());
+            }
+        }
+    }
+
+    private void recycle(int p, float[] a) {
+        if (spare[p] == null) {
+            spare[p] = a;
+        }
+    }
+
+    /** A gradient array of {@code n} floats for a result stream of partition p. */
+    private synchronized float[] resultArray(int p, int n) {
+        float[] a = spare[p];
+        spare[p] = null;
+        return a != null && a.length == n ? a : new float[n];
+    }
+
     /** Registrations accepted and connections lost so far (for tests and diagnostics). */
     synchronized int[] counts() {
         return new int[] {registrations, lostConnections};
@@ -133,7 +189,7 @@ final class ChannelHub extends RpcHandler {
         attempts[p] = r.attempt();
         registrations++;
         callback.onSuccess(ChannelMessages.signal(ChannelMessages.ACCEPTED));
-        if (orders != null && results[p] == null) {
+        if (headers != null && results[p] == null) {
             send(p);
         }
         notifyAll();
@@ -142,28 +198,73 @@ final class ChannelHub extends RpcHandler {
     /** Sends the current step's order to partition p's connection (holding the lock). */
     private void send(int p) {
         TransportClient c = members[p];
-        long r = round;
-        c.sendRpc(orders[p].duplicate(), new RpcResponseCallback() {
-            @Override
-            public void onSuccess(ByteBuffer response) {
-                accept(p, r, ChannelMessages.readResult(response));
-            }
+        SendBuffers.Lease params = body;
+        c.uploadStream(new NioManagedBuffer(headers[p].duplicate()), new NioManagedBuffer(params.retain()),
+                new RpcResponseCallback() {
+                    @Override
+                    public void onSuccess(ByteBuffer ack) {
+                        params.release();
+                    }
 
-            @Override
-            public void onFailure(Throwable e) {
-                lost(p, c);
-            }
-        });
+                    @Override
+                    public void onFailure(Throwable e) {
+                        params.release();
+                        lost(p, c);
+                    }
+                });
     }
 
-    private synchronized void accept(int p, long orderedIn, TaskResult r) {
-        if (orderedIn == round && results[p] == null) {
-            results[p] = r;
-            if (--missing == 0) {
-                orders = null;
-            }
-            notifyAll();
+    /** Takes partition p's result of {@code orderedIn}; false (the result is not used) for a stale or second one. */
+    private synchronized boolean accept(int p, long orderedIn, TaskResult r) {
+        if (orderedIn != round || results == null || results[p] != null) {
+            return false;
         }
+        results[p] = r;
+        if (--missing == 0) {
+            endRound();
+        }
+        notifyAll();
+        return true;
+    }
+
+    /** A task's result: decoded as it arrives into a gradient array of its partition. */
+    @Override
+    public StreamCallbackWithID receiveStream(TransportClient client, ByteBuffer header, RpcResponseCallback callback) {
+        ChannelMessages.ResultHeader h = ChannelMessages.readResultHeader(header);
+        if (h.partition() < 0 || h.partition() >= partitions) {
+            throw new IllegalArgumentException("step channel: a result of partition " + h.partition() + ", the channel has "
+                    + partitions);
+        }
+        FloatSink sink = h.gradientLength() < 0 ? null : new FloatSink(resultArray(h.partition(), h.gradientLength()));
+        return new StreamCallbackWithID() {
+            @Override
+            public String getID() {
+                return "lockstep-result-" + h.round() + "-" + h.partition();
+            }
+
+            @Override
+            public void onData(String id, ByteBuffer chunk) throws IOException {
+                if (sink == null) {
+                    throw new IOException("step channel: a result without a gradient carries data");
+                }
+                sink.accept(chunk);
+            }
+
+            @Override
+            public void onComplete(String id) throws IOException {
+                float[] g = sink == null ? null : sink.complete();
+                if (!accept(h.partition(), h.round(), h.toResult(g)) && g != null) {
+                    synchronized (ChannelHub.this) {
+                        recycle(h.partition(), g);
+                    }
+                }
+            }
+
+            @Override
+            public void onFailure(String id, Throwable cause) {
+                // the connection failed mid-stream: channelInactive reports the partition lost
+            }
+        };
     }
 
     /** The connection {@code c} failed or closed: its partition waits for its next attempt. */

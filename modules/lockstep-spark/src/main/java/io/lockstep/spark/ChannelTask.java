@@ -74,8 +74,9 @@ final class ChannelTask implements VoidFunction<Iterator<Shard>> {
                         + ", attempt " + attempt);
             }
             TaskResult result = shard == null ? PartitionGradient.empty()
-                    : gradient.compute(shard, r.order().params(), r.order().share(), step);
-            r.reply().onSuccess(ChannelMessages.result(result));
+                    : gradient.compute(shard, r.params(), r.order().share(), step);
+            worker.recycle(r.params());
+            worker.sendResult(r.order().round(), partition, result);
         }
     }
 }

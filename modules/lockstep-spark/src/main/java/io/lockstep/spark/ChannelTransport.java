@@ -1,7 +1,6 @@
 package io.lockstep.spark;
 
 import io.lockstep.data.StepShare;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
@@ -19,7 +18,8 @@ import org.apache.spark.network.server.TransportServer;
  * The step channel: a server on the driver (Spark's {@code TransportServer}, secured by {@link ChannelSecurity})
  * and one long-running Spark job (not a barrier stage) whose {@link ChannelTask} per partition keeps its shard and
  * network, registers with the server and answers each step's order with its partial. Per step the driver sends P
- * orders (parameters + share) and waits for P results — no Spark scheduling. The job is started at the first step,
+ * orders (one encoding of the parameters, sent to each task, + its share) and waits for P results — no Spark
+ * scheduling. The results it returns are valid until the next exchange (their arrays are reused). The job is started at the first step,
  * ended (tasks told to stop, which frees their slots) by {@link #pause()} before evaluations and restarted at the
  * next step; {@link #close()} ends it and closes the server, also after failures.
  */
@@ -40,6 +40,8 @@ final class ChannelTransport implements StepTransport {
     private final TransportServer server;
     private final String host;
     private final String id = UUID.randomUUID().toString();
+    /** The parameters' send buffers: one per round, reused once its sends end. */
+    private final SendBuffers sendBuffers = new SendBuffers();
     private int generation;
     private JavaFutureAction<Void> job;
     private long currentStep = -1;
@@ -99,12 +101,10 @@ final class ChannelTransport implements StepTransport {
     @Override
     public StepExchange exchange(long step, float[] params, StepShare[] shares, String label) {
         long t0 = System.nanoTime();
-        ByteBuffer[] orders = new ByteBuffer[partitions];
-        for (int p = 0; p < partitions; p++) {
-            orders[p] = ChannelMessages.stepOrder(step, params, shares[p]);
-        }
+        SendBuffers.Lease body = sendBuffers.take(params.length);
+        ChannelMessages.putFloats(params, body.buffer());
         currentStep = step;
-        hub.start(step, orders);
+        hub.start(step, shares, body, params.length);
         long t1 = System.nanoTime();
         ensureRunning(label);
         TaskResult[] results;

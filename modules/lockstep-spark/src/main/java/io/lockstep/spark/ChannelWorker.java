@@ -6,7 +6,9 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.apache.spark.network.TransportContext;
+import org.apache.spark.network.buffer.NioManagedBuffer;
 import org.apache.spark.network.client.RpcResponseCallback;
+import org.apache.spark.network.client.StreamCallbackWithID;
 import org.apache.spark.network.client.TransportClient;
 import org.apache.spark.network.client.TransportClientFactory;
 import org.apache.spark.network.server.OneForOneStreamManager;
@@ -15,17 +17,24 @@ import org.apache.spark.network.server.StreamManager;
 
 /**
  * A channel task's connection to the driver: registers, then hands every request the driver sends (a step or
- * the stop) to the task thread, which answers it. Netty's threads only decode and enqueue; the gradient is
- * computed on the Spark task thread. Losing the connection wakes the task thread with an error.
+ * the stop) to the task thread, which answers it with {@link #sendResult}. Netty's threads only decode (a step's
+ * parameters straight from the socket's chunks into a reused array) and enqueue; the gradient is computed on the
+ * Spark task thread. Losing the connection wakes the task thread with an error.
  */
 final class ChannelWorker extends RpcHandler implements AutoCloseable {
-    /** A request from the driver (a step order, or the stop) and how to answer it; {@code lost} set: the connection is gone. */
-    record Request(ChannelMessages.StepOrder order, boolean stop, RpcResponseCallback reply, Throwable lost) {}
+    /**
+     * A request from the driver: a step order (its header and parameters), or the stop; {@code lost} set: the
+     * connection is gone.
+     */
+    record Request(ChannelMessages.StepHeader order, float[] params, boolean stop, Throwable lost) {}
 
     private final BlockingQueue<Request> requests = new LinkedBlockingQueue<>();
     private final TransportContext context;
     private final TransportClientFactory factory;
+    private final SendBuffers sendBuffers = new SendBuffers();
     private TransportClient client;
+    /** A parameter array free for the next order (the task thread hands it back after computing). */
+    private float[] spareParams;
 
     ChannelWorker(ChannelSecurity security) {
         this.context = new TransportContext(security.conf(), this);
@@ -50,13 +59,85 @@ final class ChannelWorker extends RpcHandler implements AutoCloseable {
         return requests.poll(millis, TimeUnit.MILLISECONDS);
     }
 
+    /** Hands the parameter array of an order back for the next one (task thread, after computing). */
+    synchronized void recycle(float[] params) {
+        spareParams = params;
+    }
+
+    private synchronized float[] paramsArray(int n) {
+        float[] a = spareParams;
+        spareParams = null;
+        return a != null && a.length == n ? a : new float[n];
+    }
+
+    /**
+     * Sends partition {@code partition}'s result of {@code round} to the driver (asynchronously; a failed send
+     * reaches the task thread as a lost connection).
+     */
+    void sendResult(long round, int partition, TaskResult result) {
+        float[] g = result.partial().gradientSum();
+        SendBuffers.Lease body = g == null ? null : sendBuffers.take(g.length);
+        if (body != null) {
+            ChannelMessages.putFloats(g, body.buffer());
+        }
+        ByteBuffer data = body == null ? ByteBuffer.allocate(0) : body.retain();
+        if (body != null) {
+            body.release(); // the send is now the only holder
+        }
+        client.uploadStream(new NioManagedBuffer(ChannelMessages.resultHeader(round, partition, result)),
+                new NioManagedBuffer(data), new RpcResponseCallback() {
+                    @Override
+                    public void onSuccess(ByteBuffer ack) {
+                        release(body);
+                    }
+
+                    @Override
+                    public void onFailure(Throwable e) {
+                        release(body);
+                        requests.add(new Request(null, null, false, e));
+                    }
+                });
+    }
+
+    private static void release(SendBuffers.Lease body) {
+        if (body != null) {
+            body.release();
+        }
+    }
+
+    /** A step order: its parameters decoded as they arrive, then handed to the task thread. */
+    @Override
+    public StreamCallbackWithID receiveStream(TransportClient from, ByteBuffer header, RpcResponseCallback callback) {
+        ChannelMessages.StepHeader h = ChannelMessages.readStepHeader(header);
+        FloatSink sink = new FloatSink(paramsArray(h.params()));
+        return new StreamCallbackWithID() {
+            @Override
+            public String getID() {
+                return "lockstep-order-" + h.round();
+            }
+
+            @Override
+            public void onData(String id, ByteBuffer chunk) throws IOException {
+                sink.accept(chunk);
+            }
+
+            @Override
+            public void onComplete(String id) throws IOException {
+                requests.add(new Request(h, sink.complete(), false, null));
+            }
+
+            @Override
+            public void onFailure(String id, Throwable cause) {
+                // the connection failed mid-stream: channelInactive wakes the task thread
+            }
+        };
+    }
+
     @Override
     public void receive(TransportClient from, ByteBuffer message, RpcResponseCallback callback) {
         byte type = ChannelMessages.type(message);
-        if (type == ChannelMessages.STEP) {
-            requests.add(new Request(ChannelMessages.readStepOrder(message), false, callback, null));
-        } else if (type == ChannelMessages.STOP) {
-            requests.add(new Request(null, true, callback, null));
+        if (type == ChannelMessages.STOP) {
+            requests.add(new Request(null, null, true, null));
         } else {
             callback.onFailure(new IllegalArgumentException("step channel task: unexpected message type " + type));
         }
@@ -64,12 +145,12 @@ final class ChannelWorker extends RpcHandler implements AutoCloseable {
 
     @Override
     public void channelInactive(TransportClient c) {
-        requests.add(new Request(null, false, null, new IOException("the connection to the driver closed")));
+        requests.add(new Request(null, null, false, new IOException("the connection to the driver closed")));
     }
 
     @Override
     public void exceptionCaught(Throwable cause, TransportClient c) {
-        requests.add(new Request(null, false, null, cause));
+        requests.add(new Request(null, null, false, cause));
     }
 
     @Override

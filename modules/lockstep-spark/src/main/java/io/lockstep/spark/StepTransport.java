@@ -17,6 +17,7 @@ interface StepTransport extends AutoCloseable {
      * @param params the parameters (not modified, not kept after the call)
      * @param shares partition p's share of the global batch at index p
      * @param label  a short description for the Spark UI, e.g. {@code "B=256, P=2"}
+     * @return the results, valid until the next call (a transport may reuse their arrays)
      */
     StepExchange exchange(long step, float[] params, StepShare[] shares, String label);
 
