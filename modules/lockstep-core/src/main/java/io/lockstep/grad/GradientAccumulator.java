@@ -4,6 +4,7 @@ package io.lockstep.grad;
  * Driver-side merge of per-worker {@link GradientSum}s. Sums are accumulated in double precision in
  * the order partials are added (callers add them in partition order, so reruns and retried tasks
  * give bit-identical results). {@link #meanGradient()} divides once by the total example count B.
+ * {@link #reset()} empties it for the next step, keeping its sum array (a step allocates no new one).
  */
 public final class GradientAccumulator {
     private final int numParams;
@@ -33,14 +34,30 @@ public final class GradientAccumulator {
         if (sum == null) {
             sum = new double[numParams];
         }
-        for (int i = 0; i < numParams; i++) {
-            sum[i] += g[i];
+        if (workers == 0) {
+            for (int i = 0; i < numParams; i++) {
+                sum[i] = 0.0 + g[i]; // as adding to a zeroed sum (0.0 + -0.0 is +0.0), without zeroing first
+            }
+        } else {
+            for (int i = 0; i < numParams; i++) {
+                sum[i] += g[i];
+            }
         }
         lossSum += part.lossSum();
         count += part.count();
         workers++;
         parts += part.parts();
         partSqNormSum += part.partSqNormSum();
+        return this;
+    }
+
+    /** Empties this accumulator (as new) for the next step; its sum array is kept and overwritten. */
+    public GradientAccumulator reset() {
+        lossSum = 0;
+        count = 0;
+        workers = 0;
+        parts = 0;
+        partSqNormSum = 0;
         return this;
     }
 

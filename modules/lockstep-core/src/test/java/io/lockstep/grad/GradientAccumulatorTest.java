@@ -229,4 +229,35 @@ class GradientAccumulatorTest {
                 () -> EvalSum.empty().merge(EvalSum.empty()).meanLoss());
         assertTrue(l.getMessage().contains("count is 0"), l.getMessage());
     }
+
+    @Test
+    void aResetAccumulatorEqualsANewOneBitForBit() {
+        Random rng = new Random(5);
+        GradientAccumulator reused = new GradientAccumulator(N);
+        reused.add(partial(rng, 6)).add(partial(rng, 2));
+        reused.meanGradient();
+        float[] minusZero = new float[N];
+        java.util.Arrays.fill(minusZero, -0.0f);
+        GradientSum negZero = new GradientSum(minusZero, 1.0, 2, 1, 0.0);
+        for (GradientSum[] step : new GradientSum[][] {{partial(rng, 3), partial(rng, 5)}, {negZero, negZero},
+                {GradientSum.empty(), partial(rng, 1), partial(rng, 4)}}) {
+            GradientAccumulator fresh = new GradientAccumulator(N);
+            reused.reset();
+            for (GradientSum g : step) {
+                fresh.add(g);
+                reused.add(g);
+            }
+            assertEquals(fresh.count(), reused.count());
+            assertEquals(fresh.lossSum(), reused.lossSum());
+            assertEquals(fresh.smallBatches(), reused.smallBatches());
+            assertEquals(fresh.meanSmallBatchSqNorm(), reused.meanSmallBatchSqNorm());
+            float[] a = fresh.meanGradient();
+            float[] b = reused.meanGradient();
+            for (int i = 0; i < N; i++) {
+                assertEquals(Float.floatToRawIntBits(a[i]), Float.floatToRawIntBits(b[i]), "entry " + i);
+            }
+        }
+        assertEquals(Float.floatToRawIntBits(0.0f), Float.floatToRawIntBits(reused.reset().add(negZero).meanGradient()[0]),
+                "-0.0 + -0.0 starts from +0.0, as a zeroed sum does");
+    }
 }

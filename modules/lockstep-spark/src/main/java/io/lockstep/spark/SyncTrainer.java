@@ -165,6 +165,7 @@ public final class SyncTrainer {
         StepBatches steps = state.batches();
         long step = first;
         long savedAt = -1; // the step of this call's newest checkpoint
+        GradientAccumulator merge = new GradientAccumulator(model.numParams()); // reset every step
         while (!length.done(step, state.tau())) {
             if (stop.isRequested()) {
                 if (checkpointing.store() != null && savedAt != step) {
@@ -174,7 +175,7 @@ public final class SyncTrainer {
             }
             long start = System.nanoTime();
             int epoch = steps.epochOf(step);
-            StepGradient grad = gradient(exchange, train, state.params(), steps.batch(step), step);
+            StepGradient grad = gradient(exchange, merge, train, state.params(), steps.batch(step), step);
             double lr = schedule.lr(length.schedulePosition(step, state.tau())) * state.lrFactor();
             Optional<String> diverged = state.checkDivergence(grad.meanLoss(), grad.norm());
             if (diverged.isPresent()) {
@@ -210,9 +211,10 @@ public final class SyncTrainer {
 
     /**
      * One distributed gradient: send the parameters and shares → per-partition sums → merge in partition order →
-     * divide once by B.
+     * divide once by B ({@code merge} is emptied first).
      */
-    private StepGradient gradient(StepTransport exchange, ShardedDataset train, float[] params, int[] batch, long step) {
+    private StepGradient gradient(StepTransport exchange, GradientAccumulator merge, ShardedDataset train, float[] params,
+                                  int[] batch, long step) {
         long t0 = System.nanoTime();
         int ghost = config.resolveGhostBatch(batch.length, model.batchDependent(), train.placement());
         StepShare[] shares = train.split(batch, ghost);
@@ -220,7 +222,7 @@ public final class SyncTrainer {
         StepTransport.StepExchange ex = exchange.exchange(step, params, shares,
                 "B=" + batch.length + ", P=" + train.numPartitions());
         long t2 = System.nanoTime();
-        GradientAccumulator total = new GradientAccumulator(model.numParams());
+        GradientAccumulator total = merge.reset();
         double slowestTask = 0;
         for (TaskResult r : ex.results()) {
             total.add(r.partial());
