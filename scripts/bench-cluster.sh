@@ -3,7 +3,8 @@
 # runs the Lockstep side of the bench on it with 1 worker (P = 1), stops it, does the same with 2 one-core
 # workers (P = 2), and prints examples/s and the speed-up (2 workers / 1 worker) for each global batch.
 #
-#   scripts/bench-cluster.sh [--batches 4096,1024] [--steps N] [--warmup N] [--jit-warmup N] [--out DIR]
+#   scripts/bench-cluster.sh [--batches 4096,1024] [--steps N] [--warmup N] [--jit-warmup N]
+#                            [--step-transport job|channel] [--out DIR]
 #
 # Everything binds to 127.0.0.1; the master and web UI take free ports, so a cluster started by someone
 # else is not touched. Only the processes this script started are stopped (by the pid files of its own
@@ -23,7 +24,7 @@ BENCH_CP="$ROOT/modules/lockstep-bench/target/bench-classpath.txt"
 die() { echo "bench-cluster: $*" >&2; exit 2; }
 log() { echo "bench-cluster: $*" >&2; }
 
-BATCHES=4096,1024 STEPS=30 WARMUP=5 JIT=1000 OUT=""
+BATCHES=4096,1024 STEPS=30 WARMUP=5 JIT=1000 OUT="" TRANSPORT=job
 while [ $# -gt 0 ]; do
   case "$1" in
     --batches) BATCHES="${2:?--batches needs a value}"; shift 2 ;;
@@ -31,10 +32,12 @@ while [ $# -gt 0 ]; do
     --warmup) WARMUP="${2:?--warmup needs a value}"; shift 2 ;;
     --jit-warmup) JIT="${2:?--jit-warmup needs a value}"; shift 2 ;;
     --out) OUT="${2:?--out needs a value}"; shift 2 ;;
-    -h|--help) sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --step-transport) TRANSPORT="${2:?--step-transport needs a value}"; shift 2 ;;
+    -h|--help) sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown option '$1' (see --help)" ;;
   esac
 done
+[[ "$TRANSPORT" =~ ^(job|channel)$ ]] || die "--step-transport must be job or channel (got '$TRANSPORT')"
 [[ "$BATCHES" =~ ^[0-9]+(,[0-9]+)*$ ]] || die "--batches must be a comma-separated list of numbers (got '$BATCHES')"
 for opt in "--steps:$STEPS" "--warmup:$WARMUP" "--jit-warmup:$JIT"; do
   [[ "${opt#*:}" =~ ^[0-9]+$ ]] || die "${opt%%:*} must be a number (got '${opt#*:}')"
@@ -82,7 +85,7 @@ for n in 1 2; do
       -Dspark.scheduler.minRegisteredResourcesRatio=1.0 -Dspark.scheduler.maxRegisteredResourcesWaitingTime=120s \
       -cp "$CLASSPATH_ALL" io.lockstep.bench.BenchMain \
       --master "$master" --workers "$n" --sides lockstep --batches "$BATCHES" \
-      --steps "$STEPS" --warmup "$WARMUP" --jit-warmup "$JIT" --out "$OUT/workers-$n.csv" | tee "$OUT/workers-$n.txt"
+      --steps "$STEPS" --warmup "$WARMUP" --jit-warmup "$JIT" --step-transport "$TRANSPORT" --out "$OUT/workers-$n.csv" | tee "$OUT/workers-$n.txt"
   stop
 done
 
