@@ -27,16 +27,65 @@ import org.apache.spark.network.server.StreamManager;
  * {@link #await} returns are valid until the next {@link #start}.
  */
 final class ChannelHub extends RpcHandler {
+    /** A registered channel task, as the hub talks to it: over the network or in this JVM ({@link LocalLink}). */
+    interface Member {
+        /**
+         * Sends a step order: its header (also encoded), the parameters as the round's send buffer and as the
+         * driver's array; {@code lost} runs if the send fails.
+         */
+        void order(ChannelMessages.StepHeader header, ByteBuffer headerBytes, SendBuffers.Lease params, float[] paramArray,
+                   Runnable lost);
+
+        /** Tells the task to end normally (one-way). */
+        void stop();
+
+        /** Ends the link without waiting (the task, if alive, then fails its attempt). */
+        void drop();
+    }
+
+    /** A task connected over Spark's network transport. */
+    private record NetMember(TransportClient client) implements Member {
+        @Override
+        public void order(ChannelMessages.StepHeader header, ByteBuffer headerBytes, SendBuffers.Lease params,
+                          float[] paramArray, Runnable lost) {
+            client.uploadStream(new NioManagedBuffer(headerBytes), new NioManagedBuffer(params.retain()),
+                    new RpcResponseCallback() {
+                        @Override
+                        public void onSuccess(ByteBuffer ack) {
+                            params.release();
+                        }
+
+                        @Override
+                        public void onFailure(Throwable e) {
+                            params.release();
+                            lost.run();
+                        }
+                    });
+        }
+
+        @Override
+        public void stop() {
+            client.send(ChannelMessages.signal(ChannelMessages.STOP));
+        }
+
+        @Override
+        public void drop() {
+            client.getChannel().close(); // not TransportClient.close(), which waits: this may be a Netty thread
+        }
+    }
+
     private final int partitions;
-    private final TransportClient[] members;
+    private final Member[] members;
     private final int[] attempts;
     /** The id tasks of the running job register with; null = closing (registrations are told to stop). */
     private String channelId;
     private long step = -1;
     /** Counts {@link #start} calls: a result belongs to the round it was ordered in (a rolled-back step repeats its number). */
     private long round;
-    private ByteBuffer[] headers;
+    private ChannelMessages.StepHeader[] headers;
+    private ByteBuffer[] headerBytes;
     private SendBuffers.Lease body;
+    private float[] paramArray;
     private TaskResult[] results;
     /** Per partition, a gradient array free for the next result stream (from a result already merged). */
     private final float[][] spare;
@@ -46,7 +95,7 @@ final class ChannelHub extends RpcHandler {
 
     ChannelHub(int partitions) {
         this.partitions = partitions;
-        this.members = new TransportClient[partitions];
+        this.members = new Member[partitions];
         this.attempts = new int[partitions];
         this.spare = new float[partitions][];
     }
@@ -58,9 +107,9 @@ final class ChannelHub extends RpcHandler {
     }
 
     /** Stops accepting tasks (later registrations are told to end) and returns the connections to stop. */
-    synchronized List<TransportClient> closing() {
+    synchronized List<Member> closing() {
         channelId = null;
-        List<TransportClient> open = new ArrayList<>();
+        List<Member> open = new ArrayList<>();
         for (int p = 0; p < partitions; p++) {
             if (members[p] != null) {
                 open.add(members[p]);
@@ -71,20 +120,23 @@ final class ChannelHub extends RpcHandler {
     }
 
     /**
-     * Starts step {@code s}: sends partition p its share {@code shares[p]} and the parameters in {@code params}
-     * (this round's holder of that lease), now or when its task registers. The previous round's results are
-     * handed back for reuse.
+     * Starts step {@code s}: sends partition p its share {@code shares[p]} and the parameters {@code array},
+     * encoded in {@code params} (this round's holder of that lease), now or when its task registers. The array
+     * must not change until the round is over. The previous round's results are handed back for reuse.
      */
-    synchronized void start(long s, StepShare[] shares, SendBuffers.Lease params, int paramCount) {
+    synchronized void start(long s, StepShare[] shares, SendBuffers.Lease params, float[] array) {
         endRound();
         recycleResults();
         step = s;
         round++;
-        headers = new ByteBuffer[partitions];
+        headers = new ChannelMessages.StepHeader[partitions];
+        headerBytes = new ByteBuffer[partitions];
         for (int p = 0; p < partitions; p++) {
-            headers[p] = ChannelMessages.stepHeader(new ChannelMessages.StepHeader(s, round, paramCount, shares[p]));
+            headers[p] = new ChannelMessages.StepHeader(s, round, array.length, shares[p]);
+            headerBytes[p] = ChannelMessages.stepHeader(headers[p]);
         }
         body = params;
+        paramArray = array;
         results = new TaskResult[partitions];
         missing = partitions;
         for (int p = 0; p < partitions; p++) {
@@ -127,6 +179,8 @@ final class ChannelHub extends RpcHandler {
     /** Releases this round's parameter buffer (once its sends end, it is reused). */
     synchronized void endRound() {
         headers = null;
+        headerBytes = null;
+        paramArray = null;
         if (body != null) {
             body.release();
             body = null;
@@ -168,50 +222,54 @@ final class ChannelHub extends RpcHandler {
             callback.onFailure(new IllegalArgumentException("step channel: a task may only register"));
             return;
         }
-        register(client, ChannelMessages.readRegistration(message), callback);
+        callback.onSuccess(admit(new NetMember(client), ChannelMessages.readRegistration(message)));
     }
 
-    private synchronized void register(TransportClient client, ChannelMessages.Registration r, RpcResponseCallback callback) {
+    /**
+     * Registers task {@code m} as {@code r} says and returns the answer ({@link ChannelMessages#ACCEPTED},
+     * {@link ChannelMessages#STOP} or a rejection); an accepted task at once gets the current order if its
+     * partition's result is missing.
+     */
+    synchronized ByteBuffer admit(Member m, ChannelMessages.Registration r) {
         if (channelId == null) {
-            callback.onSuccess(ChannelMessages.signal(ChannelMessages.STOP));
-            return;
+            return ChannelMessages.signal(ChannelMessages.STOP);
         }
         if (!channelId.equals(r.channelId()) || r.partition() < 0 || r.partition() >= partitions) {
-            callback.onSuccess(ChannelMessages.rejected("not a task of channel " + channelId + " with " + partitions
-                    + " partitions: " + r));
-            return;
+            return ChannelMessages.rejected("not a task of channel " + channelId + " with " + partitions
+                    + " partitions: " + r);
         }
         int p = r.partition();
-        if (members[p] != null && members[p] != client) {
-            members[p].getChannel().close(); // not TransportClient.close(), which waits: this is a Netty thread
+        if (members[p] != null && !members[p].equals(m)) {
+            members[p].drop();
         }
-        members[p] = client;
+        members[p] = m;
         attempts[p] = r.attempt();
         registrations++;
-        callback.onSuccess(ChannelMessages.signal(ChannelMessages.ACCEPTED));
         if (headers != null && results[p] == null) {
             send(p);
         }
         notifyAll();
+        return ChannelMessages.signal(ChannelMessages.ACCEPTED);
     }
 
     /** Sends the current step's order to partition p's connection (holding the lock). */
     private void send(int p) {
-        TransportClient c = members[p];
-        SendBuffers.Lease params = body;
-        c.uploadStream(new NioManagedBuffer(headers[p].duplicate()), new NioManagedBuffer(params.retain()),
-                new RpcResponseCallback() {
-                    @Override
-                    public void onSuccess(ByteBuffer ack) {
-                        params.release();
-                    }
+        Member m = members[p];
+        m.order(headers[p], headerBytes[p].duplicate(), body, paramArray, () -> lost(p, m));
+    }
 
-                    @Override
-                    public void onFailure(Throwable e) {
-                        params.release();
-                        lost(p, c);
-                    }
-                });
+    /** An in-process task's result (see {@link LocalLink}). */
+    void acceptLocal(int p, long orderedIn, TaskResult r) {
+        accept(p, orderedIn, r);
+    }
+
+    /** An in-process task ended: its partition waits for the next attempt, as after a lost connection. */
+    synchronized void closedLocal(LocalLink link) {
+        for (int p = 0; p < partitions; p++) {
+            if (link.equals(members[p])) {
+                lost(p, link);
+            }
+        }
     }
 
     /** Takes partition p's result of {@code orderedIn}; false (the result is not used) for a stale or second one. */
@@ -267,12 +325,12 @@ final class ChannelHub extends RpcHandler {
         };
     }
 
-    /** The connection {@code c} failed or closed: its partition waits for its next attempt. */
-    private synchronized void lost(int p, TransportClient c) {
-        if (members[p] == c) {
+    /** The link of {@code m} failed or closed: its partition waits for its next attempt. */
+    private synchronized void lost(int p, Member m) {
+        if (m.equals(members[p])) {
             members[p] = null;
             lostConnections++;
-            c.getChannel().close(); // a live task behind a failed request ends too (no waiting on a Netty thread)
+            m.drop(); // a live task behind a failed request ends too (no waiting on a Netty thread)
             notifyAll();
         }
     }
@@ -281,8 +339,8 @@ final class ChannelHub extends RpcHandler {
     public void channelInactive(TransportClient client) {
         synchronized (this) {
             for (int p = 0; p < partitions; p++) {
-                if (members[p] == client) {
-                    lost(p, client);
+                if (members[p] instanceof NetMember n && n.client() == client) {
+                    lost(p, members[p]);
                 }
             }
         }
@@ -305,8 +363,8 @@ final class ChannelHub extends RpcHandler {
 
     private int connected() {
         int n = 0;
-        for (TransportClient c : members) {
-            n += c == null ? 0 : 1;
+        for (Member m : members) {
+            n += m == null ? 0 : 1;
         }
         return n;
     }

@@ -10,7 +10,7 @@ import org.apache.spark.api.java.function.VoidFunction;
  * The long-running task of the step channel for one partition: keeps its shard (and, through
  * {@link io.lockstep.model.WorkerPool}, its network), connects to the driver's channel, registers
  * (partition, attempt) and then answers every step order with {@link PartitionGradient} until the driver says
- * stop. Losing the connection fails the attempt, so Spark runs a new one ({@code spark.task.maxFailures}), which
+ * stop. A task in the driver's own JVM (local mode) links to the driver's hub in-process ({@link LocalLink}). Losing the connection fails the attempt, so Spark runs a new one ({@code spark.task.maxFailures}), which
  * registers again; the driver re-sends it the current step. Killed with its job, it ends within a second.
  */
 final class ChannelTask implements VoidFunction<Iterator<Shard>> {
@@ -24,9 +24,12 @@ final class ChannelTask implements VoidFunction<Iterator<Shard>> {
     private final int port;
     private final String channelId;
     private final long idleTimeoutMillis;
+    /** The channel's key in {@link LocalChannels}; null: always over the network. */
+    private final String localKey;
 
     ChannelTask(PartitionGradient gradient, FaultInjection faults, String host, int port, String channelId,
-                long idleTimeoutMillis) {
+                long idleTimeoutMillis, String localKey) {
+        this.localKey = localKey;
         this.gradient = gradient;
         this.faults = faults;
         this.host = host;
@@ -41,20 +44,25 @@ final class ChannelTask implements VoidFunction<Iterator<Shard>> {
         Shard shard = shards.hasNext() ? shards.next() : null;
         int partition = ctx.partitionId();
         int attempt = ctx.attemptNumber();
-        ChannelSecurity security = ChannelSecurity.of(SparkEnv.get().conf(), idleTimeoutMillis, 1);
-        try (ChannelWorker worker = new ChannelWorker(security)) {
-            if (!worker.register(host, port, new ChannelMessages.Registration(channelId, partition, attempt),
-                    idleTimeoutMillis)) {
+        try (ChannelLink worker = link()) {
+            if (!worker.register(new ChannelMessages.Registration(channelId, partition, attempt), idleTimeoutMillis)) {
                 return; // the channel is closing, or this attempt belongs to an earlier one
             }
             serve(worker, ctx, shard, partition, attempt);
         }
     }
 
-    private void serve(ChannelWorker worker, TaskContext ctx, Shard shard, int partition, int attempt)
+    /** In the driver's JVM (local mode) the in-process link, else a network connection to the driver. */
+    private ChannelLink link() {
+        ChannelHub local = localKey == null ? null : LocalChannels.find(localKey);
+        return local != null ? new LocalLink(local)
+                : new ChannelWorker(ChannelSecurity.of(SparkEnv.get().conf(), idleTimeoutMillis, 1), host, port);
+    }
+
+    private void serve(ChannelLink worker, TaskContext ctx, Shard shard, int partition, int attempt)
             throws InterruptedException {
         while (true) {
-            ChannelWorker.Request r = worker.next(POLL_MILLIS);
+            ChannelLink.Request r = worker.next(POLL_MILLIS);
             if (ctx.isInterrupted()) {
                 throw new TaskKilledException(ctx.getKillReason().isDefined() ? ctx.getKillReason().get() : "killed");
             }

@@ -11,7 +11,6 @@ import org.apache.spark.api.java.JavaFutureAction;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.network.TransportContext;
-import org.apache.spark.network.client.TransportClient;
 import org.apache.spark.network.server.TransportServer;
 
 /**
@@ -28,6 +27,11 @@ final class ChannelTransport implements StepTransport {
     private static final long STOP_WAIT_MILLIS = 30_000;
     /** Added to the step timeout for Spark's idle-connection timeout, so the step timeout fires first. */
     private static final long IDLE_MARGIN_MILLIS = 60_000;
+    /**
+     * Spark setting: whether channel tasks running in the driver's JVM (local mode) exchange steps with the hub
+     * in-process instead of over a loopback connection (default true; false tests and measures the network path).
+     */
+    static final String IN_PROCESS = "spark.lockstep.channel.inProcess";
 
     private final JavaSparkContext sc;
     private final JavaRDD<Shard> shards;
@@ -47,10 +51,13 @@ final class ChannelTransport implements StepTransport {
     private long currentStep = -1;
     /** Set when a step failed: the job is then cancelled at once instead of being asked to end. */
     private boolean failed;
+    /** Whether tasks in this JVM (local mode) link to the hub in-process ({@value #IN_PROCESS}). */
+    private final boolean inProcess;
 
     private ChannelTransport(JavaSparkContext sc, JavaRDD<Shard> shards, int partitions, PartitionGradient gradient,
                              FaultInjection faults, long timeoutMillis, ChannelSecurity security, String host,
-                             String bindAddress) {
+                             String bindAddress, boolean inProcess) {
+        this.inProcess = inProcess;
         this.sc = sc;
         this.shards = shards;
         this.partitions = partitions;
@@ -61,6 +68,9 @@ final class ChannelTransport implements StepTransport {
         this.context = new TransportContext(security.conf(), hub);
         this.host = host;
         this.server = context.createServer(bindAddress, 0, security.serverBootstraps());
+        if (inProcess) {
+            LocalChannels.open(id, hub);
+        }
     }
 
     /**
@@ -85,7 +95,8 @@ final class ChannelTransport implements StepTransport {
         long timeout = stepTimeout.toMillis();
         String host = conf.get("spark.driver.host");
         return new ChannelTransport(sc, shards, partitions, gradient, faults, timeout,
-                ChannelSecurity.of(conf, timeout + IDLE_MARGIN_MILLIS, 2), host, conf.get("spark.driver.bindAddress", host));
+                ChannelSecurity.of(conf, timeout + IDLE_MARGIN_MILLIS, 2), host, conf.get("spark.driver.bindAddress", host),
+                conf.getBoolean(IN_PROCESS, true));
     }
 
     /** Where executors connect (for tests). */
@@ -104,7 +115,7 @@ final class ChannelTransport implements StepTransport {
         SendBuffers.Lease body = sendBuffers.take(params.length);
         ChannelMessages.putFloats(params, body.buffer());
         currentStep = step;
-        hub.start(step, shares, body, params.length);
+        hub.start(step, shares, body, params);
         long t1 = System.nanoTime();
         ensureRunning(label);
         TaskResult[] results;
@@ -127,7 +138,7 @@ final class ChannelTransport implements StepTransport {
         hub.expect(jobId);
         sc.setJobDescription("lockstep step channel from step " + currentStep + " (" + label + ")");
         job = shards.foreachPartitionAsync(new ChannelTask(gradient, faults, host, server.getPort(), jobId,
-                timeoutMillis + IDLE_MARGIN_MILLIS));
+                timeoutMillis + IDLE_MARGIN_MILLIS, inProcess ? id : null));
     }
 
     /** Null while the job runs, else one line saying how it ended. */
@@ -154,8 +165,8 @@ final class ChannelTransport implements StepTransport {
         }
         JavaFutureAction<Void> ending = job;
         job = null;
-        for (TransportClient c : hub.closing()) {
-            c.send(ChannelMessages.signal(ChannelMessages.STOP)); // one-way: the task ends and closes at once
+        for (ChannelHub.Member m : hub.closing()) {
+            m.stop(); // one-way: the task ends and closes at once
         }
         try {
             ending.get(failed ? 0 : STOP_WAIT_MILLIS, TimeUnit.MILLISECONDS);
@@ -172,6 +183,8 @@ final class ChannelTransport implements StepTransport {
         try {
             pause();
         } finally {
+            LocalChannels.close(id);
+            hub.endRound();
             server.close();
             context.close();
         }

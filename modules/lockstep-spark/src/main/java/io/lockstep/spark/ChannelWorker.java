@@ -21,46 +21,40 @@ import org.apache.spark.network.server.StreamManager;
  * parameters straight from the socket's chunks into a reused array) and enqueue; the gradient is computed on the
  * Spark task thread. Losing the connection wakes the task thread with an error.
  */
-final class ChannelWorker extends RpcHandler implements AutoCloseable {
-    /**
-     * A request from the driver: a step order (its header and parameters), or the stop; {@code lost} set: the
-     * connection is gone.
-     */
-    record Request(ChannelMessages.StepHeader order, float[] params, boolean stop, Throwable lost) {}
-
+final class ChannelWorker extends RpcHandler implements ChannelLink {
     private final BlockingQueue<Request> requests = new LinkedBlockingQueue<>();
     private final TransportContext context;
     private final TransportClientFactory factory;
     private final SendBuffers sendBuffers = new SendBuffers();
+    private final String host;
+    private final int port;
     private TransportClient client;
     /** A parameter array free for the next order (the task thread hands it back after computing). */
     private float[] spareParams;
 
-    ChannelWorker(ChannelSecurity security) {
+    /** A link to the channel server at {@code host}:{@code port}. */
+    ChannelWorker(ChannelSecurity security, String host, int port) {
+        this.host = host;
+        this.port = port;
         this.context = new TransportContext(security.conf(), this);
         this.factory = context.createClientFactory(security.clientBootstraps());
     }
 
-    /**
-     * Connects to the driver and registers; returns false when the driver answers that the channel is closing
-     * (or is not this task's channel), so the task should end normally.
-     *
-     * @throws IOException if the connection or the authentication fails
-     */
-    boolean register(String host, int port, ChannelMessages.Registration r, long timeoutMillis)
-            throws IOException, InterruptedException {
+    /** Connects to the driver and registers. */
+    @Override
+    public boolean register(ChannelMessages.Registration r, long timeoutMillis) throws IOException, InterruptedException {
         client = factory.createUnmanagedClient(host, port);
         ByteBuffer answer = client.sendRpcSync(ChannelMessages.register(r), timeoutMillis);
         return ChannelMessages.type(answer) == ChannelMessages.ACCEPTED;
     }
 
-    /** The next request, waiting at most {@code millis}; null if none came. */
-    Request next(long millis) throws InterruptedException {
+    @Override
+    public Request next(long millis) throws InterruptedException {
         return requests.poll(millis, TimeUnit.MILLISECONDS);
     }
 
-    /** Hands the parameter array of an order back for the next one (task thread, after computing). */
-    synchronized void recycle(float[] params) {
+    @Override
+    public synchronized void recycle(float[] params) {
         spareParams = params;
     }
 
@@ -70,11 +64,8 @@ final class ChannelWorker extends RpcHandler implements AutoCloseable {
         return a != null && a.length == n ? a : new float[n];
     }
 
-    /**
-     * Sends partition {@code partition}'s result of {@code round} to the driver (asynchronously; a failed send
-     * reaches the task thread as a lost connection).
-     */
-    void sendResult(long round, int partition, TaskResult result) {
+    @Override
+    public void sendResult(long round, int partition, TaskResult result) {
         float[] g = result.partial().gradientSum();
         SendBuffers.Lease body = g == null ? null : sendBuffers.take(g.length);
         if (body != null) {

@@ -101,12 +101,12 @@ class ChannelSecurityTest {
 
             ChannelSecurity right = ChannelSecurity.of(sc.getConf(), 60_000, 1);
             ChannelSecurity wrong = new ChannelSecurity(right.conf(), true, keys("not-the-secret"), right.user());
-            try (ChannelWorker w = new ChannelWorker(wrong)) {
-                assertThrows(Exception.class, () -> w.register("127.0.0.1", channel.port(), r, 10_000),
+            try (ChannelWorker w = new ChannelWorker(wrong, "127.0.0.1", channel.port())) {
+                assertThrows(Exception.class, () -> w.register(r, 10_000),
                         "a client with a wrong secret is refused");
             }
-            try (ChannelWorker w = new ChannelWorker(right)) {
-                assertFalse(w.register("127.0.0.1", channel.port(), r, 10_000),
+            try (ChannelWorker w = new ChannelWorker(right, "127.0.0.1", channel.port())) {
+                assertFalse(w.register(r, 10_000),
                         "with the secret the registration is answered (stop: no job runs)");
             }
             assertEquals(0, channel.counts()[0], "no registration was accepted");
@@ -131,8 +131,8 @@ class ChannelSecurityTest {
         TransportContext context = new TransportContext(security.conf(), new ChannelHub(1));
         try (TransportServer server = context.createServer("127.0.0.1", 0, security.serverBootstraps());
              Relay relay = new Relay(server.getPort());
-             ChannelWorker w = new ChannelWorker(security)) {
-            assertFalse(w.register("127.0.0.1", relay.port(), new ChannelMessages.Registration(channelId, 0, 0), 10_000),
+             ChannelWorker w = new ChannelWorker(security, "127.0.0.1", relay.port())) {
+            assertFalse(w.register(new ChannelMessages.Registration(channelId, 0, 0), 10_000),
                     "the registration is answered through the relay");
             return relay.clientBytes();
         } finally {
