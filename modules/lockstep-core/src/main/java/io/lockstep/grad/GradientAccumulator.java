@@ -1,14 +1,27 @@
 package io.lockstep.grad;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * Driver-side merge of per-worker {@link GradientSum}s. Sums are accumulated in double precision in
  * the order partials are added (callers add them in partition order, so reruns and retried tasks
  * give bit-identical results). {@link #meanGradient()} divides once by the total example count B.
- * {@link #reset()} empties it for the next step, keeping its sum array (a step allocates no new one).
+ *
+ * <p>The merge is one pass: {@link #add} keeps a reference to each partial's gradient (which must not change
+ * until {@link #meanGradient} is called), and {@code meanGradient} computes, block by block of the parameter
+ * vector, 0.0 + g_1[i] + g_2[i] + … in double precision in the order added and divides once by B — the same
+ * operations, in the same order, as adding every partial into a zeroed double sum and dividing that, so the
+ * result is bit-identical to it, without writing and reading a double sum of every parameter per partial.
+ * {@link #reset()} empties it for the next step.
  */
 public final class GradientAccumulator {
+    /** Parameters merged per block: the block's double sums stay in cache while every partial is added. */
+    private static final int BLOCK = 4096;
+
     private final int numParams;
-    private double[] sum;
+    private final List<float[]> gradients = new ArrayList<>();
+    private double[] block;
     private double lossSum;
     private long count;
     private int workers;
@@ -31,18 +44,7 @@ public final class GradientAccumulator {
         if (g.length != numParams) {
             throw new IllegalArgumentException("gradient has " + g.length + " entries, expected " + numParams);
         }
-        if (sum == null) {
-            sum = new double[numParams];
-        }
-        if (workers == 0) {
-            for (int i = 0; i < numParams; i++) {
-                sum[i] = 0.0 + g[i]; // as adding to a zeroed sum (0.0 + -0.0 is +0.0), without zeroing first
-            }
-        } else {
-            for (int i = 0; i < numParams; i++) {
-                sum[i] += g[i];
-            }
-        }
+        gradients.add(g);
         lossSum += part.lossSum();
         count += part.count();
         workers++;
@@ -53,6 +55,7 @@ public final class GradientAccumulator {
 
     /** Empties this accumulator (as new) for the next step; its sum array is kept and overwritten. */
     public GradientAccumulator reset() {
+        gradients.clear();
         lossSum = 0;
         count = 0;
         workers = 0;
@@ -85,9 +88,26 @@ public final class GradientAccumulator {
     /** The averaged gradient G_B = (Σ_i gradient sum_i) / B, as float32 for the optimizer. */
     public float[] meanGradient() {
         requireExamples();
+        if (block == null) {
+            block = new double[Math.min(BLOCK, numParams)];
+        }
         float[] mean = new float[numParams];
-        for (int i = 0; i < numParams; i++) {
-            mean[i] = (float) (sum[i] / count);
+        int last = gradients.size() - 1;
+        float[] lastGradient = gradients.get(last);
+        for (int from = 0; from < numParams; from += BLOCK) {
+            int n = Math.min(BLOCK, numParams - from);
+            for (int j = 0; j < n; j++) {
+                block[j] = 0.0; // the zeroed sum: 0.0 + -0.0 is +0.0
+            }
+            for (int k = 0; k < last; k++) {
+                float[] g = gradients.get(k);
+                for (int j = 0; j < n; j++) {
+                    block[j] += g[from + j];
+                }
+            }
+            for (int j = 0; j < n; j++) { // the last partial's add fused with the one division
+                mean[from + j] = (float) ((block[j] + lastGradient[from + j]) / count);
+            }
         }
         return mean;
     }
