@@ -10,10 +10,10 @@ import java.util.OptionalInt;
 /** The advisor's driver link lines: the floor, where the link becomes the bottleneck per B, and what would move it. */
 final class DriverLinkText {
     static final String DESIGN = "would move it (design notes, not built): per-executor pre-aggregation when an executor"
-            + " runs several tasks (the driver receives executors*|θ| instead of tasks*|θ|); a fixed-order tree of"
-            + " executor pre-aggregation (depth log_f P, the driver receives f*|θ|), which adds the partials in another"
-            + " order than today's partition-order merge, so its float sums are not bit-equal to it unless the local"
-            + " reference sums in the same tree";
+            + " runs several tasks (the driver receives executors*params*4 bytes instead of tasks*params*4); a"
+            + " fixed-order tree of executor pre-aggregation (depth log_f P, the driver receives f*params*4 bytes),"
+            + " which adds the partials in another order than today's partition-order merge, so its float sums are not"
+            + " bit-equal to it unless the local reference sums in the same tree";
 
     private DriverLinkText() {
     }
@@ -21,16 +21,16 @@ final class DriverLinkText {
     static String of(DriverLink link, StepTimeModel model, int[] batches) {
         StringBuilder sb = new StringBuilder();
         line(sb, "%ndriver link (an assumption, not measured: L = %s Gb/s, --driver-link-gbps): per step the driver"
-                + " receives P*|θ|*4 bytes of partials and sends P*|θ|*4 bytes of parameters, so a step takes at least"
-                + " 2*P*|θ|*4*8/L = %.3g ms * P for |θ| = %,d (column \"link ms\"; step ms is at least it; over the job"
+                + " receives P*params*4 bytes of partials and sends P*params*4 bytes of parameters, so a step takes at least"
+                + " 2*P*params*4*8/L = %.3g ms * P for params = %,d (column \"link ms\"; step ms is at least it; over the job"
                 + " transport Spark's torrent broadcast may send less)", number(link.gigabitsPerSecond()),
                 link.millis(1, model.params()), model.params());
         StringBuilder bound = new StringBuilder("  the link exceeds the compute a_P + c_P*ceil(B/P) (it is the"
-                + " bottleneck, marked \"link-bound\") once P*|θ| > compute*L/64:");
+                + " bottleneck, marked \"link-bound\") once P*params > compute*L/64:");
         for (int b : batches) {
             OptionalInt p = link.firstBoundWorkers(model, b);
             bound.append(String.format(Locale.ROOT, " B=%d %s;", b, p.isEmpty() ? "never for P <= B"
-                    : String.format(Locale.ROOT, "from P=%d (P*|θ| = %.3g)", p.getAsInt(),
+                    : String.format(Locale.ROOT, "from P=%d (P*params = %.3g)", p.getAsInt(),
                             (double) p.getAsInt() * model.params())));
         }
         line(sb, "%s", bound.substring(0, bound.length() - 1));
