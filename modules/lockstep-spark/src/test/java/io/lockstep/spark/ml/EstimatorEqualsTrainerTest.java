@@ -2,6 +2,7 @@ package io.lockstep.spark.ml;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lockstep.config.TrainConfig;
 import io.lockstep.data.DataPlacement;
@@ -87,6 +88,35 @@ class EstimatorEqualsTrainerTest {
         LockstepClassificationModel m = fit(0.2, "replicated");
         assertArrayEquals(cliTrain(0.2, DataPlacement.REPLICATED), m.parameters());
         assertEquals(2, m.history().evaluations().stream().filter(e -> e.set().equals("validation")).count());
+    }
+
+    @Test
+    void stepTransportChannelRunsTheChannelAndEqualsTheCliPath() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger channelJobs = new java.util.concurrent.atomic.AtomicInteger();
+        org.apache.spark.scheduler.SparkListener counter = new org.apache.spark.scheduler.SparkListener() {
+            @Override
+            public void onJobStart(org.apache.spark.scheduler.SparkListenerJobStart start) {
+                String d = start.properties() == null ? null : start.properties().getProperty("spark.job.description");
+                if (d != null && d.startsWith("lockstep step channel")) {
+                    channelJobs.incrementAndGet();
+                }
+            }
+        };
+        spark.sparkContext().addSparkListener(counter);
+        try {
+            Dataset<Row> df = new VectorAssembler().setInputCols(MlTestData.FEATURES).setOutputCol("features")
+                    .transform(spark.read().parquet(table));
+            LockstepClassifier c = new LockstepClassifier().setGlobalBatch(B).setWorkers(P).setEpochs(2).setLr(0.01)
+                    .setOptimizer("adam").setSeed(SEED).setDataPlacement("sharded").setStepTransport("channel")
+                    .setStepTimeout(120);
+            assertEquals("channel", c.getStepTransport());
+            float[] channel = c.fit(df).parameters();
+            spark.sparkContext().listenerBus().waitUntilEmpty();
+            assertTrue(channelJobs.get() >= 1, "the fit ran the step channel's job");
+            assertArrayEquals(cliTrain(0, DataPlacement.SHARDED), channel);
+        } finally {
+            spark.sparkContext().removeSparkListener(counter);
+        }
     }
 
     @Test
