@@ -92,18 +92,7 @@ class EstimatorEqualsTrainerTest {
 
     @Test
     void stepTransportChannelRunsTheChannelAndEqualsTheCliPath() throws Exception {
-        java.util.concurrent.atomic.AtomicInteger channelJobs = new java.util.concurrent.atomic.AtomicInteger();
-        org.apache.spark.scheduler.SparkListener counter = new org.apache.spark.scheduler.SparkListener() {
-            @Override
-            public void onJobStart(org.apache.spark.scheduler.SparkListenerJobStart start) {
-                String d = start.properties() == null ? null : start.properties().getProperty("spark.job.description");
-                if (d != null && d.startsWith("lockstep step channel")) {
-                    channelJobs.incrementAndGet();
-                }
-            }
-        };
-        spark.sparkContext().addSparkListener(counter);
-        try {
+        try (io.lockstep.spark.StepChannelJobs channelJobs = new io.lockstep.spark.StepChannelJobs(spark.sparkContext())) {
             Dataset<Row> df = new VectorAssembler().setInputCols(MlTestData.FEATURES).setOutputCol("features")
                     .transform(spark.read().parquet(table));
             LockstepClassifier c = new LockstepClassifier().setGlobalBatch(B).setWorkers(P).setEpochs(2).setLr(0.01)
@@ -111,11 +100,8 @@ class EstimatorEqualsTrainerTest {
                     .setStepTimeout(120);
             assertEquals("channel", c.getStepTransport());
             float[] channel = c.fit(df).parameters();
-            spark.sparkContext().listenerBus().waitUntilEmpty();
-            assertTrue(channelJobs.get() >= 1, "the fit ran the step channel's job");
+            assertTrue(channelJobs.take() >= 1, "the fit ran the step channel's job");
             assertArrayEquals(cliTrain(0, DataPlacement.SHARDED), channel);
-        } finally {
-            spark.sparkContext().removeSparkListener(counter);
         }
     }
 
