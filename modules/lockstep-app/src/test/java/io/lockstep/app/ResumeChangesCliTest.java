@@ -113,6 +113,21 @@ class ResumeChangesCliTest {
         assertEquals(2, spec.at("/workers").asInt(), "P from the old run.json's derived values");
     }
 
+    @Test
+    @Order(5)
+    void theStepTransportMayChangeOnResumeAndIsKeptWhenNotTyped() throws IOException {
+        Captured c = resume("--epochs", "4", "--step-transport", "channel");
+        assertEquals(0, c.cli().exitCode(), c.cli().err());
+        assertTrue(c.out().contains("--step-transport: checkpoint job, command channel"), c.out());
+        assertEquals("channel", spec().at("/transport/kind").asText());
+        assertEquals("channel", JSON.readTree(run().resolve("run.json").toFile()).path("step_transport").asText());
+        Captured again = resume("--epochs", "5");
+        assertEquals(0, again.cli().exitCode(), again.cli().err());
+        assertEquals(50, lastStep() + 1);
+        assertEquals("channel", JSON.readTree(run().resolve("run.json").toFile()).path("step_transport").asText(),
+                "the stored transport, not the command's default");
+    }
+
     // ---------------------------------------------------------------------------------------------
 
     private static void copyTree(Path from, Path to) throws IOException {

@@ -1,11 +1,13 @@
 package io.lockstep.app;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lockstep.config.ConfigException;
 import io.lockstep.config.DivergenceConfig;
+import io.lockstep.config.StepTransportConfig;
 import io.lockstep.config.TrainConfig;
 import io.lockstep.data.Dataset;
 import io.lockstep.data.IdxReader;
@@ -65,6 +67,30 @@ class RunnerEquivalenceTest {
             float[] ours = runner.run(spec(placement), TrainListener.NONE).result().params();
             double err = relativeError(ours, reference);
             assertTrue(err < 1e-5, placement + ": relative error " + err);
+        }
+    }
+
+    @Test
+    void theSpecsStepTransportIsTheOneThatRuns() throws Exception {
+        java.util.List<String> jobs = new java.util.concurrent.CopyOnWriteArrayList<>();
+        org.apache.spark.SparkContext sc = org.apache.spark.SparkContext.getOrCreate();
+        org.apache.spark.scheduler.SparkListener descriptions = new org.apache.spark.scheduler.SparkListener() {
+            @Override
+            public void onJobStart(org.apache.spark.scheduler.SparkListenerJobStart start) {
+                jobs.add(String.valueOf(start.properties().getProperty("spark.job.description")));
+            }
+        };
+        sc.addSparkListener(descriptions);
+        try {
+            RunSpec job = spec(io.lockstep.data.DataPlacement.SHARDED);
+            float[] viaJobs = runner.run(job, TrainListener.NONE).result().params();
+            float[] viaChannel = runner.run(job.withTransport(StepTransportConfig.channel()), TrainListener.NONE)
+                    .result().params();
+            sc.listenerBus().waitUntilEmpty();
+            assertEquals(1, jobs.stream().filter(d -> d.startsWith("lockstep step channel")).count(), jobs.toString());
+            assertArrayEquals(viaJobs, viaChannel);
+        } finally {
+            sc.removeSparkListener(descriptions);
         }
     }
 

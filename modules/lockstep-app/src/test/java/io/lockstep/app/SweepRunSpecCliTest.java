@@ -20,10 +20,14 @@ class SweepRunSpecCliTest {
     Path tmp;
 
     private CliRunner sweep(Path out, String optimizer) throws IOException {
+        return sweep(out, "  optimizer: " + optimizer + "\n", "[0.01, 0.02]");
+    }
+
+    private CliRunner sweep(Path out, String options, String lrs) throws IOException {
         Path specFile = tmp.resolve("spec.yaml");
         Files.writeString(specFile, "name: specs\nbase:\n" + SweepCliErrorsTest.data()
-                + "  workers: 2\n  global-batch: 64\n  eval-train: false\n  optimizer: " + optimizer + "\n"
-                + "grid:\n  lr: [0.01, 0.02]\nstop:\n  max-steps: 3\n");
+                + "  workers: 2\n  global-batch: 64\n  eval-train: false\n" + options
+                + "grid:\n  lr: " + lrs + "\nstop:\n  max-steps: 3\n");
         return CliRunner.run("sweep", "--no-progress", "--master", "local[2]", "--out", out.toString(),
                 specFile.toString());
     }
@@ -51,5 +55,22 @@ class SweepRunSpecCliTest {
         assertEquals(Main.EXIT_USAGE, changed.exitCode(), changed.err());
         assertTrue(changed.err().contains("train.optimizer.type: then SGD, now NESTEROV"), changed.err());
         assertEquals(1, changed.err().strip().lines().count(), changed.err());
+    }
+
+    @Test
+    void aSweepRunsOverTheStepTransportItsSpecGives() throws IOException {
+        Path out = tmp.resolve("channel");
+        CliRunner r = sweep(out, "  step-transport: channel\n  step-timeout: 120\n", "[0.01]");
+        assertEquals(0, r.exitCode(), r.err());
+        java.util.List<Path> runs;
+        try (var dirs = Files.list(out.resolve("runs"))) {
+            runs = dirs.toList();
+        }
+        assertEquals(1, runs.size(), runs.toString());
+        com.fasterxml.jackson.databind.JsonNode run = JSON.readTree(runs.get(0).resolve("run.json").toFile());
+        assertEquals("channel", run.path("step_transport").asText());
+        assertEquals(120, run.path("step_timeout_s").asLong());
+        RunSpec spec = SpecJson.fromTree(run.get("spec"));
+        assertEquals(io.lockstep.config.StepTransportConfig.channel(java.time.Duration.ofSeconds(120)), spec.transport());
     }
 }

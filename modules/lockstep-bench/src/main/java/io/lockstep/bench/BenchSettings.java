@@ -1,7 +1,7 @@
 package io.lockstep.bench;
 
 import java.nio.file.Files;
-import io.lockstep.spark.StepTransportConfig;
+import io.lockstep.config.StepTransportConfig;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.EnumSet;

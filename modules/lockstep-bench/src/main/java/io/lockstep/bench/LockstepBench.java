@@ -6,7 +6,7 @@ import io.lockstep.metrics.StepTimings;
 import io.lockstep.model.ModelAdapter;
 import io.lockstep.optim.OptimizerConfig;
 import io.lockstep.spark.ShardedDataset;
-import io.lockstep.spark.StepTransportConfig;
+import io.lockstep.config.StepTransportConfig;
 import io.lockstep.spark.SyncTrainer;
 import io.lockstep.spark.TrainListener;
 import java.util.ArrayList;

@@ -7,7 +7,7 @@ import io.lockstep.data.Dataset;
 import io.lockstep.model.ModelAdapter;
 import io.lockstep.model.Models;
 import io.lockstep.spark.ShardedDataset;
-import io.lockstep.spark.StepTransportConfig;
+import io.lockstep.config.StepTransportConfig;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.apache.spark.SparkConf;

@@ -15,9 +15,16 @@ import java.util.OptionalLong;
  * @param master        the Spark master the run used (informational)
  * @param steps         the steps in increasing step order, one per step index
  * @param stepsToTarget updates applied when the target was reached, empty when unknown
+ * @param transport     the step transport the run used, {@value #JOB} or {@value #CHANNEL} (run.json's
+ *                      {@code step_transport}); its fixed and per-executor costs differ, so runs of different
+ *                      transports are not fitted together
  */
 public record MeasuredRun(String name, int globalBatch, int workers, long params, String master,
-                          List<StepSample> steps, OptionalLong stepsToTarget) {
+                          List<StepSample> steps, OptionalLong stepsToTarget, String transport) {
+    /** One Spark job per step: the transport of runs that recorded none (they predate the step channel). */
+    public static final String JOB = "job";
+    /** The step channel. */
+    public static final String CHANNEL = "channel";
     /** Fraction of the last steps (up to the target) whose B_simple is averaged. */
     static final double B_SIMPLE_TAIL = 0.2;
 
@@ -41,12 +48,22 @@ public record MeasuredRun(String name, int globalBatch, int workers, long params
         if (stepsToTarget.isPresent() && stepsToTarget.getAsLong() < 1) {
             throw new IllegalArgumentException(name + ": steps to target must be >= 1, got " + stepsToTarget.getAsLong());
         }
+        if (!JOB.equals(transport) && !CHANNEL.equals(transport)) {
+            throw new IllegalArgumentException(name + ": step_transport must be " + JOB + " or " + CHANNEL + ", got "
+                    + transport);
+        }
         steps = List.copyOf(steps);
+    }
+
+    /** A run over the {@value #JOB} transport. */
+    public MeasuredRun(String name, int globalBatch, int workers, long params, String master, List<StepSample> steps,
+                       OptionalLong stepsToTarget) {
+        this(name, globalBatch, workers, params, master, steps, stepsToTarget, JOB);
     }
 
     /** The same run with its steps to target set (e.g. from the command line). */
     public MeasuredRun withStepsToTarget(long steps) {
-        return new MeasuredRun(name, globalBatch, workers, params, master, this.steps, OptionalLong.of(steps));
+        return new MeasuredRun(name, globalBatch, workers, params, master, this.steps, OptionalLong.of(steps), transport);
     }
 
     /** Examples the slowest task computes per step: ⌈B/P⌉. */

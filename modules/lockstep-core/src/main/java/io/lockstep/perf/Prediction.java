@@ -8,11 +8,23 @@ package io.lockstep.perf;
  * @param time        predicted step time, term by term
  * @param efficiency  parallel efficiency T(B, 1) / (P·T(B, P)): 1 = perfect speed-up over one executor
  * @param steps       predicted steps to the target, NaN when there is no steps model
+ * @param linkMillis  the {@linkplain DriverLink driver link}'s floor under the step time, 0 when not modelled
  */
-public record Prediction(int workers, int globalBatch, StepTimeModel.StepTime time, double efficiency, double steps) {
-    /** Predicted step time in ms. */
+public record Prediction(int workers, int globalBatch, StepTimeModel.StepTime time, double efficiency, double steps,
+                         double linkMillis) {
+    /** A prediction without a driver link floor. */
+    public Prediction(int workers, int globalBatch, StepTimeModel.StepTime time, double efficiency, double steps) {
+        this(workers, globalBatch, time, efficiency, steps, 0);
+    }
+
+    /** Predicted step time in ms: T(B, P), but at least the driver link's floor. */
     public double stepMillis() {
-        return time.totalMillis();
+        return Math.max(time.totalMillis(), linkMillis);
+    }
+
+    /** True when the driver link's time exceeds the compute term: the link, not the tasks, bounds the step. */
+    public boolean linkBound() {
+        return linkMillis > time.computeMillis();
     }
 
     /** Training examples per second, B / T. */

@@ -23,8 +23,9 @@ import java.util.zip.GZIPInputStream;
  * {@code spark.master}), the parameter count from {@code model.params}, and from {@code metrics.jsonl}
  * (or, when only that is there, {@code metrics.jsonl.gz}) every {@code "step"} line (the last line per step
  * index wins, as after a resume or a rollback) and the first {@code "target_reached"} line; with
- * {@link #readHistory} also each step's batch and noise fields. Every problem is a {@link DataException}
- * naming the file (and line).
+ * {@link #readHistory} also each step's batch and noise fields. The step transport is run.json's
+ * {@code step_transport} ({@code job} when absent: runs recorded before the step channel existed). Every problem
+ * is a {@link DataException} naming the file (and line).
  */
 public final class RunDirectory {
     public static final String RUN_JSON = "run.json";
@@ -60,7 +61,7 @@ public final class RunDirectory {
         try {
             MeasuredRun r = new MeasuredRun(dir.toString(), (int) number(run, runJson, "derived", "global_batch"),
                     (int) number(run, runJson, "derived", "workers"), number(run, runJson, "model", "params"),
-                    run.path("spark").path("master").asText("?"), m.steps(), m.stepsToTarget());
+                    run.path("spark").path("master").asText("?"), m.steps(), m.stepsToTarget(), transport(run, runJson));
             return new RunHistory(r, m.statistics(), run.path("derived").path("reference_batch").asInt(0), trainSize);
         } catch (IllegalArgumentException e) {
             throw new DataException(dir + ": " + e.getMessage(), e);
@@ -90,6 +91,18 @@ public final class RunDirectory {
         } catch (IOException e) {
             throw new DataException(file + ": not valid JSON (" + firstLine(e) + ")", e);
         }
+    }
+
+    private static String transport(JsonNode run, Path file) {
+        JsonNode t = run.path("step_transport");
+        if (t.isMissingNode()) {
+            return MeasuredRun.JOB;
+        }
+        if (!t.isTextual() || !(t.asText().equals(MeasuredRun.JOB) || t.asText().equals(MeasuredRun.CHANNEL))) {
+            throw new DataException(file + ": step_transport must be \"" + MeasuredRun.JOB + "\" or \""
+                    + MeasuredRun.CHANNEL + "\", got " + t);
+        }
+        return t.asText();
     }
 
     private static long number(JsonNode root, Path file, String object, String field) {

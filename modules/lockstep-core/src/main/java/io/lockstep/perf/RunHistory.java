@@ -38,7 +38,7 @@ public record RunHistory(MeasuredRun run, List<StepStatistics> statistics, int r
         }
         List<MeasuredRun> out = new ArrayList<>();
         steps.forEach((b, s) -> out.add(new MeasuredRun(run.name() + " at B=" + b, b, run.workers(), run.params(),
-                run.master(), s, OptionalLong.empty())));
+                run.master(), s, OptionalLong.empty(), run.transport())));
         return out;
     }
 }

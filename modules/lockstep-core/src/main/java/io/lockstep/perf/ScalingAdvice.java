@@ -31,21 +31,28 @@ public record ScalingAdvice(List<Prediction> predictions, Prediction fastest, Pr
         return of(time, steps, null, workers, batches);
     }
 
+    /** Predicts every (P, B) of the grid with B >= P, without a driver link floor (see the 6-argument form). */
+    public static ScalingAdvice of(StepTimeModel time, StepsModel steps, NoiseScale noise, int[] workers,
+                                   int[] batches) {
+        return of(time, steps, noise, null, workers, batches);
+    }
+
     /**
      * Predicts every (P, B) of the grid with B >= P.
      *
      * @param steps null when steps to target are unknown
      * @param noise used to rank only when {@code steps} is null; may be null
+     * @param link  the driver's link, whose time is a floor under every step time; null: not modelled
      */
-    public static ScalingAdvice of(StepTimeModel time, StepsModel steps, NoiseScale noise, int[] workers,
-                                   int[] batches) {
+    public static ScalingAdvice of(StepTimeModel time, StepsModel steps, NoiseScale noise, DriverLink link,
+                                   int[] workers, int[] batches) {
         requirePositive("executor counts", workers);
         requirePositive("global batches", batches);
         List<Prediction> out = new ArrayList<>();
         for (int p : workers) {
             for (int b : batches) {
                 if (b >= p) {
-                    out.add(predict(time, steps, p, b));
+                    out.add(predict(time, steps, link, p, b));
                 }
             }
         }
@@ -79,11 +86,19 @@ public record ScalingAdvice(List<Prediction> predictions, Prediction fastest, Pr
         return p.stepMillis() * noise.stepsFactor(p.globalBatch());
     }
 
-    /** The prediction for one point. */
+    /** The prediction for one point, without a driver link floor. */
     public static Prediction predict(StepTimeModel time, StepsModel steps, int workers, int globalBatch) {
+        return predict(time, steps, null, workers, globalBatch);
+    }
+
+    /** The prediction for one point; {@code link} may be null (no floor). */
+    public static Prediction predict(StepTimeModel time, StepsModel steps, DriverLink link, int workers,
+                                     int globalBatch) {
         StepTimeModel.StepTime t = time.predict(globalBatch, workers);
-        double efficiency = time.predict(globalBatch, 1).totalMillis() / (workers * t.totalMillis());
-        return new Prediction(workers, globalBatch, t, efficiency, steps == null ? Double.NaN : steps.steps(globalBatch));
+        double linkMillis = link == null ? 0 : link.millis(workers, time.params());
+        double one = Math.max(time.predict(globalBatch, 1).totalMillis(), link == null ? 0 : link.millis(1, time.params()));
+        return new Prediction(workers, globalBatch, t, one / (workers * Math.max(t.totalMillis(), linkMillis)),
+                steps == null ? Double.NaN : steps.steps(globalBatch), linkMillis);
     }
 
     private static void requirePositive(String what, int[] values) {

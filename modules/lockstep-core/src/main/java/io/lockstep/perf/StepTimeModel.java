@@ -141,6 +141,7 @@ public record StepTimeModel(SortedMap<Integer, Double> computeMillisPerExample, 
                         + "); fit one model at a time");
             }
         }
+        requireOneTransport(runs);
         SortedMap<Integer, Double> c = new TreeMap<>();
         SortedMap<Integer, Double> a = new TreeMap<>();
         computeByWorkers(runs, c, a);
@@ -156,6 +157,22 @@ public record StepTimeModel(SortedMap<Integer, Double> computeMillisPerExample, 
         OverheadFit rest = OverheadFit.of(runs, params, u * params);
         notes.add(rest.note());
         return new StepTimeModel(c, rest.fixedMillis(), rest.perParamWorker(), u, params, rest.fitted(), notes, a);
+    }
+
+    /**
+     * Refuses runs of different step transports: their fixed cost o and per-executor cost k differ (one Spark job per
+     * step against the step channel), so one line through both would describe neither.
+     */
+    static void requireOneTransport(List<RunSummary> runs) {
+        SortedMap<String, List<String>> byTransport = new TreeMap<>();
+        runs.forEach(r -> byTransport.computeIfAbsent(r.run().transport(), t -> new ArrayList<>()).add(r.run().name()));
+        if (byTransport.size() > 1) {
+            StringBuilder which = new StringBuilder();
+            byTransport.forEach((t, names) -> which.append(which.length() == 0 ? "" : "; ").append(t).append(": ")
+                    .append(String.join(", ", names)));
+            throw new IllegalArgumentException("runs use different step transports (" + which + "); their fixed and"
+                    + " per-executor costs differ, so fit one transport at a time");
+        }
     }
 
     /** Fills c_P for every measured P and a_P where a line through two or more task sizes could be fitted. */

@@ -1,11 +1,12 @@
 package io.lockstep.run;
 
 import io.lockstep.config.ConfigException;
+import io.lockstep.config.StepTransportConfig;
 import io.lockstep.config.TrainConfig;
 
 /**
  * One training run, complete: the training math ({@link TrainConfig}, plus a warmup given in epochs),
- * the data, the model, the output and the Spark master. Immutable and validated once, in the
+ * the data, the model, the output, the Spark master and the step transport. Immutable and validated once, in the
  * constructor (errors name the field and the value); {@link SpecJson} writes and reads it and
  * {@link SpecDiff} compares two. Build one with {@link #builder()}.
  *
@@ -14,11 +15,14 @@ import io.lockstep.config.TrainConfig;
  *                     is the one in {@code train.scheduleConfig()}
  * @param workers      P, the gradient tasks per step; 0 = Spark's default parallelism (resolved by the runner)
  * @param master       Spark master URL; null: the one spark-submit set, else {@code local[*]}
+ * @param transport    how each step reaches the workers (one Spark job per step, or the step channel); it does not
+ *                     change the trained parameters
  */
 public record RunSpec(TrainConfig train, EpochWarmup warmupEpochs, DataSpec data, ModelSpec model, OutputSpec output,
-                      String master, int workers) {
+                      String master, int workers, StepTransportConfig transport) {
     public RunSpec {
         Specs.notNull("train", train);
+        Specs.notNull("transport", transport);
         Specs.notNull("data", data);
         Specs.notNull("model", model);
         Specs.notNull("output", output);
@@ -38,17 +42,27 @@ public record RunSpec(TrainConfig train, EpochWarmup warmupEpochs, DataSpec data
         }
     }
 
+    /** A spec whose steps go over {@linkplain StepTransportConfig#job() one Spark job each}. */
+    public RunSpec(TrainConfig train, EpochWarmup warmupEpochs, DataSpec data, ModelSpec model, OutputSpec output,
+                   String master, int workers) {
+        this(train, warmupEpochs, data, model, output, master, workers, StepTransportConfig.job());
+    }
+
     /** This spec for {@code p} workers (P resolved). */
     public RunSpec withWorkers(int p) {
-        return new RunSpec(train.withWorkers(p), warmupEpochs, data, model, output, master, p);
+        return new RunSpec(train.withWorkers(p), warmupEpochs, data, model, output, master, p, transport);
     }
 
     public RunSpec withOutput(OutputSpec v) {
-        return new RunSpec(train, warmupEpochs, data, model, v, master, workers);
+        return new RunSpec(train, warmupEpochs, data, model, v, master, workers, transport);
     }
 
     public RunSpec withTrain(TrainConfig v) {
-        return new RunSpec(v, warmupEpochs, data, model, output, master, workers);
+        return new RunSpec(v, warmupEpochs, data, model, output, master, workers, transport);
+    }
+
+    public RunSpec withTransport(StepTransportConfig v) {
+        return new RunSpec(train, warmupEpochs, data, model, output, master, workers, v);
     }
 
     /**
@@ -73,6 +87,7 @@ public record RunSpec(TrainConfig train, EpochWarmup warmupEpochs, DataSpec data
         private OutputSpec output = OutputSpec.none();
         private String master;
         private int workers;
+        private StepTransportConfig transport = StepTransportConfig.job();
 
         /** The training settings; their {@code workers} is used only when {@link #workers(int)} is given. */
         public Builder train(TrainConfig v) { train = v; return this; }
@@ -83,10 +98,12 @@ public record RunSpec(TrainConfig train, EpochWarmup warmupEpochs, DataSpec data
         public Builder master(String v) { master = v; return this; }
         /** P; 0 = Spark's default parallelism. */
         public Builder workers(int v) { workers = v; return this; }
+        /** The step transport; default {@link StepTransportConfig#job()}. */
+        public Builder transport(StepTransportConfig v) { transport = v; return this; }
 
         public RunSpec build() {
             TrainConfig t = workers > 0 ? train.toBuilder().workers(workers).build() : train;
-            return new RunSpec(t, warmupEpochs, data, model, output, master, workers);
+            return new RunSpec(t, warmupEpochs, data, model, output, master, workers, transport);
         }
     }
 }

@@ -12,10 +12,11 @@ import java.util.function.Predicate;
  * The differences between two run specs, field by field (dotted paths of their JSON, e.g.
  * {@code train.lr}, {@code train.optimizer.momentum}, {@code data.train.path}), each classified as
  * changing the math (the trained parameters) or not: total steps/epochs, evaluation cadence, output
- * and checkpoint cadence, and the Spark master may change; everything else changes the math.
+ * and checkpoint cadence, the Spark master and the step transport may change; everything else changes the math.
  */
 public final class SpecDiff {
-    private static final Set<String> MAY_CHANGE = Set.of("train.steps", "train.epochs", "train.evalEvery", "master");
+    private static final Set<String> MAY_CHANGE = Set.of("train.steps", "train.epochs", "train.evalEvery", "master",
+            "transport.kind", "transport.stepTimeoutSeconds");
     private static final String OUTPUT = "output.";
 
     private SpecDiff() {}

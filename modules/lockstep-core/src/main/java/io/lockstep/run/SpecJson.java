@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lockstep.config.ConfigException;
+import io.lockstep.config.StepTransportConfig;
 import java.util.Locale;
 
 /**
@@ -62,14 +63,19 @@ public final class SpecJson {
         }
     }
 
-    /** Specs written before a field existed (run.json of older runs) get its default. */
+    /**
+     * Specs written before a field existed (run.json of older runs) get its default: {@code output.keepCheckpoints},
+     * and {@code transport} = the job transport (the only one there was).
+     */
     private static JsonNode withDefaultsOfNewerFields(JsonNode tree) {
-        if (tree != null && tree.get("output") instanceof ObjectNode out && !out.has("keepCheckpoints")) {
-            ObjectNode copy = tree.deepCopy();
-            ((ObjectNode) copy.get("output")).put("keepCheckpoints", OutputSpec.DEFAULT_KEEP_CHECKPOINTS);
-            return copy;
+        ObjectNode copy = tree.deepCopy();
+        if (copy.get("output") instanceof ObjectNode out && !out.has("keepCheckpoints")) {
+            out.put("keepCheckpoints", OutputSpec.DEFAULT_KEEP_CHECKPOINTS);
         }
-        return tree;
+        if (!copy.has("transport")) {
+            copy.set("transport", JSON.valueToTree(StepTransportConfig.job()));
+        }
+        return copy;
     }
 
     private static String path(JsonProcessingException e) {

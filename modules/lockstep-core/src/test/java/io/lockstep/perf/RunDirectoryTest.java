@@ -57,6 +57,19 @@ class RunDirectoryTest {
     }
 
     @Test
+    void theStepTransportIsRunJsonsAndJobWhenAbsent() throws IOException {
+        assertEquals("job", RunDirectory.read(writeRun(dir, 5)).transport(), "a run.json without step_transport");
+        Files.writeString(dir.resolve("run.json"), RUN_JSON.replace("{\"derived\"", "{\"step_transport\":\"channel\","
+                + "\"derived\""));
+        assertEquals("channel", RunDirectory.read(dir).transport());
+        Files.writeString(dir.resolve("run.json"), RUN_JSON.replace("{\"derived\"", "{\"step_transport\":\"pigeon\","
+                + "\"derived\""));
+        DataException e = assertThrows(DataException.class, () -> RunDirectory.read(dir));
+        assertTrue(e.getMessage().contains("run.json: step_transport must be \"job\" or \"channel\", got \"pigeon\""),
+                e.getMessage());
+    }
+
+    @Test
     void targetWithoutStepsCountIsTheZeroBasedStepPlusOne() throws IOException {
         MeasuredRun r = RunDirectory.read(writeRun(dir, 3, "{\"type\":\"target_reached\",\"step\":2}"));
         assertEquals(3, r.stepsToTarget().getAsLong());

@@ -43,6 +43,19 @@ class StepTimeModelTest {
     }
 
     @Test
+    void runsOfDifferentStepTransportsAreNotFittedTogether() {
+        MeasuredRun job = TRUE.run(1024, 1);
+        MeasuredRun b = TRUE.run(1024, 2);
+        MeasuredRun channel = new MeasuredRun("ch-p2", b.globalBatch(), b.workers(), b.params(), b.master(), b.steps(),
+                b.stepsToTarget(), MeasuredRun.CHANNEL);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> fit(job, channel));
+        assertEquals("runs use different step transports (channel: ch-p2; job: b1024-p1); their fixed and per-executor"
+                + " costs differ, so fit one transport at a time", e.getMessage());
+        assertEquals(TRUE.o(), fit(channel).fixedMillis() - TRUE.k() * TRUE.params() * 2, 1e-6,
+                "one transport alone fits");
+    }
+
+    @Test
     void fitsAPerTaskConstantWhereAWorkerCountHasTwoTaskSizes() {
         Synthetic withA = new Synthetic(0.05, 20, 2e-5, 1e-6, 250_000, 4.0);
         StepTimeModel m = fit(withA.run(256, 1), withA.run(4096, 1), withA.run(256, 2), withA.run(4096, 2));

@@ -23,19 +23,21 @@ class SpecDiffTest {
     }
 
     @Test
-    void lengthEvalCadenceOutputAndMasterMayChange() {
+    void lengthEvalCadenceOutputMasterAndTransportMayChange() {
         RunSpec changed = new RunSpec(base.train().toBuilder().steps(500).evalEvery(3).build(), base.warmupEpochs(),
-                base.data(), base.model(), new OutputSpec("/runs/b", 50, "file:/tmp/c", true, 5), "local[2]", base.workers());
+                base.data(), base.model(), new OutputSpec("/runs/b", 50, "file:/tmp/c", true, 5), "local[2]", base.workers(),
+                io.lockstep.config.StepTransportConfig.job());
         List<SpecDiff.Difference> d = SpecDiff.of(base, changed);
         assertEquals(List.of("train.steps", "train.evalEvery", "output.dir", "output.checkpointEvery",
-                "output.checkpointDir", "output.evalTrain", "output.keepCheckpoints", "master"), d.stream().map(SpecDiff.Difference::field).toList());
+                "output.checkpointDir", "output.evalTrain", "output.keepCheckpoints", "master", "transport.kind",
+                "transport.stepTimeoutSeconds"), d.stream().map(SpecDiff.Difference::field).toList());
         assertTrue(SpecDiff.mathChanges(d).isEmpty(), d.toString());
     }
 
     @Test
     void dataModelAndNestedAbsentValuesAreMathChanges() {
         RunSpec changed = new RunSpec(base.train(), null, base.data().withTest(null), ModelSpec.of("mlp"),
-                base.output(), base.master(), base.workers());
+                base.output(), base.master(), base.workers(), base.transport());
         List<SpecDiff.Difference> d = SpecDiff.of(base, changed);
         assertEquals(List.of("warmupEpochs", "data.test", "model.ref", "model.json"), d.stream().map(SpecDiff.Difference::field).toList());
         assertEquals("null", d.get(1).after());

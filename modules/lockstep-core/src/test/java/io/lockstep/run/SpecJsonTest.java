@@ -9,11 +9,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lockstep.config.ConfigException;
 import io.lockstep.config.DivergenceConfig;
+import io.lockstep.config.StepTransportConfig;
 import io.lockstep.config.TrainConfig;
 import io.lockstep.data.DataPlacement;
 import io.lockstep.optim.OptimizerConfig;
 import io.lockstep.schedule.LrScaling;
 import io.lockstep.schedule.ScheduleConfig;
+import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -37,7 +39,8 @@ class SpecJsonTest {
         DataSpec data = new DataSpec(DataSpec.Source.parquet("/data/train"), DataSpec.Source.csv("/data/test.csv"),
                 "y", null, List.of("px*", "extra"), 5, 0.2, DataPlacement.SHARDED);
         return new RunSpec(train, new EpochWarmup(ScheduleConfig.Warmup.CONSTANT, 1.5), data, ModelSpec.json("my-net", "{\"confs\": []}"),
-                new OutputSpec("/runs/a", 20, "hdfs://nn/ckpt", false, 3), "local[3]", 3);
+                new OutputSpec("/runs/a", 20, "hdfs://nn/ckpt", false, 3), "local[3]", 3,
+                StepTransportConfig.channel(Duration.ofSeconds(42)));
     }
 
     @Test
@@ -57,6 +60,40 @@ class SpecJsonTest {
         String older = json.replaceAll(",\\s*\"keepCheckpoints\" : 3", "");
         assertTrue(!older.contains("keepCheckpoints") && json.contains("keepCheckpoints"), older);
         assertEquals(OutputSpec.DEFAULT_KEEP_CHECKPOINTS, SpecJson.read(older).output().keepCheckpoints());
+    }
+
+    @Test
+    void theStepTransportIsWrittenAsItsLabelAndASpecWithoutItIsTheJobTransport() {
+        String json = SpecJson.write(everyField());
+        JsonNode transport = SpecJson.tree(everyField()).path("transport");
+        assertEquals("channel", transport.path("kind").asText());
+        assertEquals(42, transport.path("stepTimeoutSeconds").asLong());
+        assertEquals(Duration.ofSeconds(42), SpecJson.read(json).transport().stepTimeout());
+        ObjectNode older = (ObjectNode) SpecJson.tree(everyField()).deepCopy();
+        older.remove("transport");
+        assertEquals(StepTransportConfig.job(), SpecJson.fromTree(older).transport(), "run.json of older runs");
+    }
+
+    @Test
+    void badStepTransportsAreRefusedNamingTheField() {
+        assertEquals("step transport must be job or channel (got 'pigeon')", badTransport("\"pigeon\"", "600"));
+        assertEquals("stepTimeoutSeconds must be a positive number of seconds (got 0)", badTransport("\"channel\"", "0"));
+        assertEquals("stepTimeoutSeconds must be a positive number of seconds (got null)",
+                badTransport("\"channel\"", "null"));
+        assertEquals("stepTimeoutSeconds applies to the channel transport only (got 5 for transport job)",
+                badTransport("\"job\"", "5"));
+        assertEquals("step transport must be job or channel (got 'channel ')", assertThrows(ConfigException.class,
+                () -> StepTransportConfig.parse("channel ")).getMessage());
+        assertEquals("stepTimeout must be a whole number of seconds (got PT0.5S)", assertThrows(ConfigException.class,
+                () -> StepTransportConfig.channel(Duration.ofMillis(500))).getMessage());
+    }
+
+    /** The message of reading {@link #everyField()} with transport {kind, stepTimeoutSeconds} as given. */
+    private static String badTransport(String kind, String timeout) {
+        String json = SpecJson.write(everyField()).replaceFirst("\"transport\" : \\{[^}]*\\}",
+                "\"transport\" : {\"kind\" : " + kind + ", \"stepTimeoutSeconds\" : " + timeout + "}");
+        assertTrue(json.contains("\"kind\" : " + kind), json);
+        return assertThrows(ConfigException.class, () -> SpecJson.read(json)).getMessage();
     }
 
     @Test

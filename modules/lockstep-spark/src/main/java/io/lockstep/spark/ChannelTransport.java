@@ -67,7 +67,7 @@ final class ChannelTransport implements StepTransport {
         this.hub = new ChannelHub(partitions);
         this.context = new TransportContext(security.conf(), hub);
         this.host = host;
-        this.server = context.createServer(bindAddress, 0, security.serverBootstraps());
+        this.server = StepChannelPort.listen(context, bindAddress, sc.getConf(), security.serverBootstraps());
         if (inProcess) {
             LocalChannels.open(id, hub);
         }

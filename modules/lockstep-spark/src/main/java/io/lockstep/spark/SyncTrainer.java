@@ -2,6 +2,7 @@ package io.lockstep.spark;
 
 import io.lockstep.adaptive.BatchChooser;
 import io.lockstep.adaptive.StepTimePredictor;
+import io.lockstep.config.StepTransportConfig;
 import io.lockstep.config.TrainConfig;
 import io.lockstep.data.BatchPlan;
 import io.lockstep.data.StepBatches;

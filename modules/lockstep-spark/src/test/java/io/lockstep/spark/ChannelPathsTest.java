@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.lockstep.config.StepTransportConfig;
 import io.lockstep.config.TrainConfig;
 import io.lockstep.data.Dataset;
 import io.lockstep.metrics.StepMetrics;

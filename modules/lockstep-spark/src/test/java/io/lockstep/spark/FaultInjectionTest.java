@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.lockstep.config.StepTransportConfig;
 import io.lockstep.config.TrainConfig;
 import io.lockstep.data.Dataset;
 import io.lockstep.metrics.StepMetrics;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lockstep.config.DivergenceConfig;
+import io.lockstep.config.StepTransportConfig;
 import io.lockstep.config.TrainConfig;
 import io.lockstep.data.DataPlacement;
 import io.lockstep.data.Dataset;
@@ -183,27 +184,13 @@ class StepChannelTest {
         TrainConfig config = TrainConfig.builder().globalBatch(100).workers(2).epochs(3).lr(1e-2)
                 .optimizer(OptimizerConfig.adam()).seed(SEED).build();
         ShardedDataset shards = ShardedDataset.distribute(sc, data, 2);
-        java.util.concurrent.atomic.AtomicInteger channelJobs = new java.util.concurrent.atomic.AtomicInteger();
-        org.apache.spark.scheduler.SparkListener counter = new org.apache.spark.scheduler.SparkListener() {
-            @Override
-            public void onJobStart(org.apache.spark.scheduler.SparkListenerJobStart start) {
-                String d = start.properties() == null ? null : start.properties().getProperty("spark.job.description");
-                if (d != null && d.startsWith("lockstep step channel")) {
-                    channelJobs.incrementAndGet();
-                }
-            }
-        };
-        sc.sc().addSparkListener(counter);
-        try {
+        try (StepChannelJobs channelJobs = new StepChannelJobs(sc.sc())) {
             SyncTrainer trainer = new SyncTrainer(sc, mlp, config).withTransport(StepTransportConfig.channel());
             assertEquals(6, trainer.fit(shards, TrainListener.NONE).steps());
-            sc.sc().listenerBus().waitUntilEmpty();
-            assertEquals(1, channelJobs.getAndSet(0), "no evaluations: one channel job for all 6 steps");
+            assertEquals(1, channelJobs.take(), "no evaluations: one channel job for all 6 steps");
             trainer.fit(shards, EvalSets.none().with(EvalSets.TRAIN, shards), TrainListener.NONE);
-            sc.sc().listenerBus().waitUntilEmpty();
-            assertEquals(3, channelJobs.get(), "an evaluation after each of the 3 epochs: one channel job per epoch");
+            assertEquals(3, channelJobs.take(), "an evaluation after each of the 3 epochs: one channel job per epoch");
         } finally {
-            sc.sc().removeSparkListener(counter);
             shards.release();
         }
         assertNothingLeft();

@@ -2,6 +2,7 @@ package io.lockstep.app.advise;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.lockstep.perf.DriverLink;
 import io.lockstep.perf.Prediction;
 import io.lockstep.perf.PredictionCheck;
 import io.lockstep.perf.RunSummary;
@@ -17,15 +18,21 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** The advisor's output: a text report for the console and the same content as JSON. */
-record AdviceReport(List<RunSummary> fitted, StepTimeModel time, StepsSource.Choice steps, ScalingAdvice advice,
-                    List<PredictionCheck> checks, List<AdaptiveSaving> adaptive) {
+/**
+ * The advisor's output for the runs of one step transport: a text report for the console and the same content as
+ * JSON.
+ *
+ * @param transport the step transport of the fitted runs ({@code job} or {@code channel})
+ * @param link      the assumed driver link whose time floors every predicted step
+ */
+record AdviceReport(String transport, List<RunSummary> fitted, StepTimeModel time, StepsSource.Choice steps,
+                    ScalingAdvice advice, List<PredictionCheck> checks, List<AdaptiveSaving> adaptive, DriverLink link) {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     String text() {
         StringBuilder sb = new StringBuilder();
-        line(sb, "lockstep advise: step-time model of a %,d-parameter model fitted to %d run(s)", time.params(),
-                fitted.size());
+        line(sb, "lockstep advise: step-time model of a %,d-parameter model fitted to %d run(s) over the %s step"
+                + " transport", time.params(), fitted.size(), transport);
         for (RunSummary r : fitted) {
             line(sb, "  %s: B=%d P=%d (%s), %s over %d steps after %d warm-up: step %.1f ms, compute %.1f,"
                     + " update %.2f, rest %.1f (broadcast+aggregate %.1f)", r.run().name(), r.run().globalBatch(),
@@ -33,16 +40,22 @@ record AdviceReport(List<RunSummary> fitted, StepTimeModel time, StepsSource.Cho
                     r.computeMillis(),
                     r.updateMillis(), r.restMillis(), r.commMillis());
         }
-        line(sb, "model: T(B,P) = %sc_P*ceil(B/P) + o + k*params*P + u*params (one core per executor)",
-                time.computeMillisPerTask().isEmpty() ? "" : "a_P + ");
+        line(sb, "model: T(B,P) = %sc_P*ceil(B/P) + o + k*params*P + u*params (one core per executor), at least"
+                + " 2*P*params*4*8/L (driver link)", time.computeMillisPerTask().isEmpty() ? "" : "a_P + ");
         time.notes().forEach(n -> line(sb, "  %s", n));
         line(sb, "%s", steps.explanation());
         sb.append(AdviceTable.of(advice));
+        sb.append(DriverLinkText.of(link, time, batches()));
         if (!checks.isEmpty()) {
             sb.append(AdviceTable.of(checks, statistic(fitted.get(0).quantile())));
         }
         adaptive.forEach(a -> sb.append(AdaptiveSavingText.of(a, time)));
         return sb.toString();
+    }
+
+    /** The global batches of the grid, in increasing order. */
+    private int[] batches() {
+        return advice.predictions().stream().mapToInt(Prediction::globalBatch).distinct().sorted().toArray();
     }
 
     /** "median" or "p10"-style name of a quantile. */
@@ -55,13 +68,13 @@ record AdviceReport(List<RunSummary> fitted, StepTimeModel time, StepsSource.Cho
         sb.append(String.format(Locale.ROOT, format, args)).append('\n');
     }
 
-    /** Writes the report as JSON (temporary file, then an atomic move). */
-    void writeJson(Path file) throws IOException {
+    /** Writes {@code content} (one report's {@link #toMap()}, or several) as JSON: temporary file, then an atomic move. */
+    static void writeJson(Path file, Object content) throws IOException {
         Path parent = file.toAbsolutePath().getParent();
         Files.createDirectories(parent);
         Path tmp = Files.createTempFile(parent, file.getFileName().toString(), ".tmp");
         try {
-            JSON.writeValue(tmp.toFile(), toMap());
+            JSON.writeValue(tmp.toFile(), content);
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
         } finally {
             Files.deleteIfExists(tmp);
@@ -70,6 +83,7 @@ record AdviceReport(List<RunSummary> fitted, StepTimeModel time, StepsSource.Cho
 
     Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>();
+        m.put("step_transport", transport);
         m.put("statistic", statistic(fitted.get(0).quantile()));
         m.put("fitted_runs", fitted.stream().map(AdviceReport::summary).toList());
         Map<String, Object> model = new LinkedHashMap<>();
@@ -89,6 +103,7 @@ record AdviceReport(List<RunSummary> fitted, StepTimeModel time, StepsSource.Cho
         m.put("steps_model", s);
         m.put("noise_scale", advice.noise() == null ? null
                 : Map.of("b_noise", advice.noise().bNoise(), "source", advice.noise().source()));
+        m.put("driver_link", DriverLinkText.json(link, time, batches()));
         m.put("predictions", advice.predictions().stream().map(this::prediction).toList());
         m.put("fastest", point(advice.fastest()));
         m.put("cheapest", point(advice.cheapest()));
@@ -155,6 +170,8 @@ record AdviceReport(List<RunSummary> fitted, StepTimeModel time, StepsSource.Cho
         m.put("fixed_ms", p.time().fixedMillis());
         m.put("comm_ms", p.time().commMillis());
         m.put("update_ms", p.time().updateMillis());
+        m.put("link_ms", p.linkMillis());
+        m.put("link_bound", p.linkBound());
         m.put("examples_per_second", p.examplesPerSecond());
         m.put("efficiency", p.efficiency());
         m.put("steps_to_target", finiteOrNull(p.steps()));

@@ -15,7 +15,8 @@ final class AdviceTable {
         StringBuilder sb = new StringBuilder("\n");
         boolean target = advice.toTarget();
         boolean noise = advice.noise() != null;
-        sb.append(String.format(Locale.ROOT, "%4s %7s %9s %11s %6s", "P", "B", "step ms", "examples/s", "eff."));
+        sb.append(String.format(Locale.ROOT, "%4s %7s %9s %8s %11s %6s", "P", "B", "step ms", "link ms", "examples/s",
+                "eff."));
         if (target) {
             sb.append(String.format(Locale.ROOT, " %8s %11s %10s %12s", "steps", "examples", "wall", "executor-s"));
         } else if (noise) {
@@ -23,8 +24,8 @@ final class AdviceTable {
         }
         sb.append('\n');
         for (Prediction p : advice.predictions()) {
-            sb.append(String.format(Locale.ROOT, "%4d %7d %9.1f %11.0f %6.2f", p.workers(), p.globalBatch(),
-                    p.stepMillis(), p.examplesPerSecond(), p.efficiency()));
+            sb.append(String.format(Locale.ROOT, "%4d %7d %9.1f %8.2f %11.0f %6.2f", p.workers(), p.globalBatch(),
+                    p.stepMillis(), p.linkMillis(), p.examplesPerSecond(), p.efficiency()));
             if (target) {
                 sb.append(String.format(Locale.ROOT, " %8.0f %11.3g %10s %12.0f", p.steps(), p.examples(),
                         duration(p.wallSeconds()), p.executorSeconds()));
@@ -34,7 +35,7 @@ final class AdviceTable {
                         advice.wallMillisPerSMin(p) / advice.wallMillisPerSMin(advice.fastest()),
                         advice.executorMillisPerSMin(p) / advice.executorMillisPerSMin(advice.cheapest())));
             }
-            sb.append(marks(advice, p)).append('\n');
+            sb.append(marks(advice, p)).append(p.linkBound() ? "  link-bound" : "").append('\n');
         }
         sb.append(noise ? recommendation(advice) : String.format(Locale.ROOT, "fastest: P=%d B=%d; cheapest: P=%d B=%d"
                 + " (%s)%n", advice.fastest().workers(), advice.fastest().globalBatch(), advice.cheapest().workers(),

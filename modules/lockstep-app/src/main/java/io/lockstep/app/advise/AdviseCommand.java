@@ -1,6 +1,7 @@
 package io.lockstep.app.advise;
 
 import io.lockstep.app.UsageException;
+import io.lockstep.perf.DriverLink;
 import io.lockstep.perf.MeasuredRun;
 import io.lockstep.perf.PredictionCheck;
 import io.lockstep.perf.RunDirectory;
@@ -12,7 +13,10 @@ import io.lockstep.perf.StepsSource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
@@ -31,8 +35,10 @@ import picocli.CommandLine.Spec;
                 + " the gradient noise scale when present) predict step time, throughput, parallel efficiency, steps,"
                 + " examples and wall time to the target for other executor counts P and global batches B:",
             "  T(B,P) = a_P + c_P*ceil(B/P) + o + k*params*P + u*params   (a_P only from runs at two or more B per P)",
+            "  at least 2*P*params*4*8/L: the driver link carries every task's partial in and its parameters out",
             "  S(B) = S_min*(1 + B_crit/B)",
-            "Marks the fastest and the cheapest (executor-seconds) point of the grid."},
+            "Marks the fastest and the cheapest (executor-seconds) point of the grid. Runs of different step"
+                + " transports (run.json step_transport) get one step-time model each."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:advice printed", "1:a run directory holds malformed data", "2:invalid command line"})
 public final class AdviseCommand implements Callable<Integer> {
@@ -68,6 +74,11 @@ public final class AdviseCommand implements Callable<Integer> {
                     + " (default); a low one such as 0.1 approximates a quiet machine when other processes"
                     + " compete for the cores.")
     double quantile;
+
+    @Option(names = "--driver-link-gbps", paramLabel = "L", defaultValue = "" + DriverLink.DEFAULT_GBPS,
+            description = "Bandwidth of the driver's network link in Gb/s, an assumption (the fitted runs do not measure"
+                    + " it): every predicted step takes at least 2*P*params*4*8/L. Default: ${DEFAULT-VALUE}.")
+    double driverLinkGbps;
 
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the model and predictions as JSON"
             + " (an existing file is not overwritten).")
@@ -107,24 +118,63 @@ public final class AdviseCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         checkOptions();
+        DriverLink link = driverLink();
         List<RunHistory> histories = readHistories(runDirs);
         List<MeasuredRun> runs = histories.stream().map(RunHistory::run).toList();
-        List<RunSummary> fitted = runs.stream().map(r -> RunSummary.of(r, quantile)).toList();
-        StepTimeModel time = StepTimeModel.fit(fitted);
+        // steps to target do not depend on the transport (the step's math is the same): from all runs
         StepsSource.Choice steps = StepsSource.resolve(runs, optional(targetSteps), optional(sMin), optional(bCrit));
-        ScalingAdvice advice = ScalingAdvice.of(time, steps.model(), steps.noise(), workers, batches);
+        Map<String, List<RunHistory>> byTransport = new LinkedHashMap<>();
+        histories.forEach(h -> byTransport.computeIfAbsent(h.run().transport(), t -> new ArrayList<>()).add(h));
+        List<MeasuredRun> checked = read(validate);
+        requireFittedTransports(checked, byTransport);
+        List<AdviceReport> reports = new ArrayList<>();
+        byTransport.forEach((t, hs) -> reports.add(report(t, hs, steps, link, checked.stream()
+                .filter(r -> r.transport().equals(t)).toList())));
+        reports.forEach(r -> spec.commandLine().getOut().print(reports.size() > 1 ? section(r) + r.text() : r.text()));
+        spec.commandLine().getOut().flush();
+        if (json != null) {
+            Map<String, Object> byT = new LinkedHashMap<>();
+            reports.forEach(r -> byT.put(r.transport(), r.toMap()));
+            AdviceReport.writeJson(json, reports.size() == 1 ? reports.get(0).toMap() : Map.of("by_step_transport", byT));
+        }
+        return 0;
+    }
+
+    /** The advice for the runs of one step transport, its own step-time model fitted to them. */
+    private AdviceReport report(String transport, List<RunHistory> histories, StepsSource.Choice steps,
+                                DriverLink link, List<MeasuredRun> checked) {
+        List<RunSummary> fitted = histories.stream().map(h -> RunSummary.of(h.run(), quantile)).toList();
+        StepTimeModel time = StepTimeModel.fit(fitted);
+        ScalingAdvice advice = ScalingAdvice.of(time, steps.model(), steps.noise(), link, workers, batches);
         List<PredictionCheck> checks = PredictionCheck.against(time, steps.model(), fitted,
-                read(validate).stream().map(r -> RunSummary.of(r, quantile)).toList());
+                checked.stream().map(r -> RunSummary.of(r, quantile)).toList());
         List<AdaptiveSaving> savings = adaptive ? histories.stream().map(h -> sharedTimeModel
                 ? AdaptiveSaving.of(h, range(h), time) : AdaptiveSaving.of(h, range(h), quantile)).toList()
                 : List.of();
-        AdviceReport report = new AdviceReport(fitted, time, steps, advice, checks, savings);
-        spec.commandLine().getOut().print(report.text());
-        spec.commandLine().getOut().flush();
-        if (json != null) {
-            report.writeJson(json);
+        return new AdviceReport(transport, fitted, time, steps, advice, checks, savings, link);
+    }
+
+    private static String section(AdviceReport r) {
+        return String.format(Locale.ROOT, "%n== step transport %s ==%n", r.transport());
+    }
+
+    /** A --validate run needs a model of its own transport. */
+    private static void requireFittedTransports(List<MeasuredRun> checked, Map<String, List<RunHistory>> fitted) {
+        for (MeasuredRun r : checked) {
+            if (!fitted.containsKey(r.transport())) {
+                throw new UsageException("--validate " + r.name() + ": step transport " + r.transport() + ", but no"
+                        + " RUN_DIR uses it (fitted: " + String.join(", ", fitted.keySet()) + "); the step-time model"
+                        + " is fitted per transport");
+            }
         }
-        return 0;
+    }
+
+    private DriverLink driverLink() {
+        try {
+            return new DriverLink(driverLinkGbps);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--driver-link-gbps: " + e.getMessage());
+        }
     }
 
     private void checkOptions() {

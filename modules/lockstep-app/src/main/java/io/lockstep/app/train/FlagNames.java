@@ -25,7 +25,8 @@ final class FlagNames {
             Map.entry("divergenceFactor", "--divergence-factor"), Map.entry("maxRollbacks", "--max-rollbacks"),
             Map.entry("rollbackLrFactor", "--rollback-lr-factor"),
             Map.entry("validationFraction", "--validation-fraction"), Map.entry("warmupEpochs", "--warmup-epochs"),
-            Map.entry("checkpointEvery", "--checkpoint-every"), Map.entry("keepCheckpoints", "--keep-checkpoints"));
+            Map.entry("checkpointEvery", "--checkpoint-every"), Map.entry("keepCheckpoints", "--keep-checkpoints"),
+            Map.entry("stepTimeoutSeconds", "--step-timeout"));
     private static final Pattern WORD = Pattern.compile("\\b(" + String.join("|", FLAGS.keySet()) + ")\\b");
 
     private FlagNames() {}

@@ -58,7 +58,9 @@ final class SpecFlags {
             Map.entry("output.checkpointDir", List.of("--checkpoint-dir")),
             Map.entry("output.keepCheckpoints", List.of("--keep-checkpoints")),
             Map.entry("output.evalTrain", List.of("--eval-train")),
-            Map.entry("master", List.of("--master")));
+            Map.entry("master", List.of("--master")),
+            Map.entry("transport.kind", List.of("--step-transport", "--step-timeout")),
+            Map.entry("transport.stepTimeoutSeconds", List.of("--step-timeout", "--step-transport")));
 
     private SpecFlags() {}
 

@@ -3,6 +3,7 @@ package io.lockstep.app.train;
 import io.lockstep.app.Main;
 import io.lockstep.app.UsageException;
 import io.lockstep.adaptive.AdaptiveBatchConfig;
+import io.lockstep.config.StepTransportConfig;
 import io.lockstep.config.TrainConfig;
 import io.lockstep.metrics.DivergenceEvent;
 import io.lockstep.app.data.MnistFetcher;
@@ -11,7 +12,6 @@ import io.lockstep.run.OutputSpec;
 import io.lockstep.run.RunSpec;
 import io.lockstep.run.SpecDiff;
 import io.lockstep.spark.EvalSets;
-import io.lockstep.spark.StepTransportConfig;
 import io.lockstep.spark.TrainListener;
 import io.lockstep.spark.TrainResult;
 import io.lockstep.spark.run.InputCache;
@@ -167,7 +167,7 @@ public final class TrainCommand implements Callable<Integer> {
             throw new UsageException("--checkpoint-dir " + checkpointDir + " is given but --checkpoint-every 0 turns "
                     + "checkpoints off; drop one of them");
         }
-        return run(new TrainRun(runSpec(), TrainRun.faults(injectFailures), null, transport()));
+        return run(new TrainRun(runSpec(), TrainRun.faults(injectFailures), null));
     }
 
     /**
@@ -183,7 +183,7 @@ public final class TrainCommand implements Callable<Integer> {
         } catch (picocli.CommandLine.ParameterException e) {
             throw new UsageException(e.getMessage());
         }
-        return new TrainRun(cmd.runSpec(), TrainRun.faults(cmd.injectFailures), null, cmd.transport());
+        return new TrainRun(cmd.runSpec(), TrainRun.faults(cmd.injectFailures), null);
     }
 
     /** Continues the run in {@code --resume DIR}: the stored spec, with the changes this command allows. */
@@ -197,7 +197,7 @@ public final class TrainCommand implements Callable<Integer> {
             console.println("resuming " + resume + " with changes: " + ResumeSpecs.describe(changes));
         }
         TrainRun.Resume r = new TrainRun.Resume(RunRecorder.readRunJson(resume), changes);
-        return run(new TrainRun(effective, TrainRun.faults(injectFailures), r, transport()));
+        return run(new TrainRun(effective, TrainRun.faults(injectFailures), r));
     }
 
     /** True if the user typed {@code flag} (or its negated form) on this command line. */
@@ -253,7 +253,7 @@ public final class TrainCommand implements Callable<Integer> {
             return new RunSpec(trainConfig(), lr.epochWarmup(), data.toSpec(guard.validationFraction, placement),
                     ModelSpec.of(model), new OutputSpec(outDir().toString(), checkpointEvery, checkpointDir, guard.evalTrain,
                             keepCheckpoints),
-                    master, workers == null ? 0 : workers);
+                    master, workers == null ? 0 : workers, transport());
         } catch (UsageException e) {
             throw e;
         } catch (IllegalArgumentException e) {
@@ -275,7 +275,7 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     /**
-     * The step transport of {@code --step-transport} and {@code --step-timeout}.
+     * The step transport of {@code --step-transport} and {@code --step-timeout} (the spec's {@code transport}).
      *
      * @throws UsageException naming the option and the problem
      */

@@ -2,6 +2,7 @@ package io.lockstep.app.train;
 
 import io.lockstep.app.UsageException;
 import io.lockstep.config.ConfigException;
+import io.lockstep.config.StepTransportConfig;
 import io.lockstep.config.TrainConfig;
 import io.lockstep.data.BatchPlan;
 import io.lockstep.model.ModelAdapter;
@@ -11,7 +12,6 @@ import io.lockstep.run.SpecDiff;
 import io.lockstep.run.SpecJson;
 import io.lockstep.spark.Checkpointing;
 import io.lockstep.spark.FaultInjection;
-import io.lockstep.spark.StepTransportConfig;
 import io.lockstep.spark.StopRequest;
 import io.lockstep.spark.TrainListener;
 import io.lockstep.spark.TrainResult;
@@ -37,13 +37,11 @@ public final class TrainRun {
     private final RunSpec spec;
     private final FaultInjection faults;
     private final Resume resume;
-    private final StepTransportConfig transport;
 
-    TrainRun(RunSpec spec, FaultInjection faults, Resume resume, StepTransportConfig transport) {
+    TrainRun(RunSpec spec, FaultInjection faults, Resume resume) {
         this.spec = spec;
         this.faults = faults;
         this.resume = resume;
-        this.transport = transport;
     }
 
     /**
@@ -67,7 +65,7 @@ public final class TrainRun {
 
     /** This run, recorded in {@code dir}. */
     public TrainRun inDir(Path dir) {
-        return new TrainRun(spec.withOutput(spec.output().withDir(dir.toString())), faults, resume, transport);
+        return new TrainRun(spec.withOutput(spec.output().withDir(dir.toString())), faults, resume);
     }
 
     /** True when this run continues a stopped one from its newest checkpoint. */
@@ -118,6 +116,7 @@ public final class TrainRun {
         runner.preflight(resolved, in);
         Path outDir = Path.of(spec.output().dir());
         Map<String, Object> run = new RunInfo(resolved, in, runner.sparkInfo()).provenance();
+        StepTransportConfig transport = spec.transport();
         run.put("step_transport", transport.label());
         if (transport.stepTimeout() != null) {
             run.put("step_timeout_s", transport.stepTimeout().toSeconds());
@@ -133,8 +132,7 @@ public final class TrainRun {
             if (bar != null) {
                 listeners.add(bar);
             }
-            TrainResult result = runner.train(resolved, in, new Listeners(listeners), checkpointing, faults, stop,
-                    transport);
+            TrainResult result = runner.train(resolved, in, new Listeners(listeners), checkpointing, faults, stop);
             saveModels(output, resolved.model(), result, recorder);
             double seconds = (System.nanoTime() - start) / 1e9;
             run.put("result", RunInfo.result(result, seconds, output.saveModels()));

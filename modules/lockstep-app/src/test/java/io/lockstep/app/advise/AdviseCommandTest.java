@@ -55,9 +55,19 @@ class AdviseCommandTest {
 
     /** As above with b_simple at step i given by {@code bSimple} (null: not recorded). */
     private Path run(String name, int b, int p, IntFunction<Double> bSimple, String... extra) throws IOException {
+        return run(name, b, p, O, null, bSimple, extra);
+    }
+
+    /**
+     * A run directory whose steady-state steps follow the true model with fixed cost {@code fixed}, run.json's
+     * step_transport {@code transport} (null: not recorded).
+     */
+    private Path run(String name, int b, int p, double fixed, String transport, IntFunction<Double> bSimple,
+                     String... extra) throws IOException {
         Path dir = Files.createDirectories(tmp.resolve(name));
-        Files.writeString(dir.resolve("run.json"), String.format(Locale.ROOT, "{\"derived\":{\"global_batch\":%d,"
-                + "\"workers\":%d},\"model\":{\"params\":%d},\"spark\":{\"master\":\"local[%d]\"}}", b, p, PARAMS, p));
+        Files.writeString(dir.resolve("run.json"), String.format(Locale.ROOT, "{%s\"derived\":{\"global_batch\":%d,"
+                + "\"workers\":%d},\"model\":{\"params\":%d},\"spark\":{\"master\":\"local[%d]\"}}",
+                transport == null ? "" : "\"step_transport\":\"" + transport + "\",", b, p, PARAMS, p));
         List<String> lines = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
             double compute = C * Math.ceil((double) b / p) * (i < 50 ? 5 : 1);
@@ -65,7 +75,8 @@ class AdviseCommandTest {
             double update = U * PARAMS;
             lines.add(String.format(Locale.ROOT, "{\"type\":\"step\",\"step\":%d,\"b_simple\":%s,\"step_ms\":%f,"
                     + "\"broadcast_ms\":%f,\"job_ms\":%f,\"slowest_task_ms\":%f,\"aggregate_ms\":%f,\"update_ms\":%f}",
-                    i, bSimple.apply(i), compute + O + comm + update, comm / 2, compute + O, compute, comm / 2, update));
+                    i, bSimple.apply(i), compute + fixed + comm + update, comm / 2, compute + fixed, compute, comm / 2,
+                    update));
         }
         lines.addAll(List.of(extra));
         Files.write(dir.resolve("metrics.jsonl"), lines);
@@ -258,11 +269,80 @@ class AdviseCommandTest {
     }
 
     @Test
+    void eachStepTransportGetsItsOwnModel() throws IOException {
+        double channelFixed = 5;
+        Path j1 = run("job-p1", 1024, 1);
+        Path j2 = run("job-p2", 1024, 2, O, "job", i -> 300.0);
+        Path c1 = run("ch-p1", 1024, 1, channelFixed, "channel", i -> 300.0);
+        Path c2 = run("ch-p2", 1024, 2, channelFixed, "channel", i -> 300.0);
+        Path c4 = run("ch-p4", 4096, 4, channelFixed, "channel", i -> 300.0);
+        Path json = tmp.resolve("advice.json");
+        Result r = advise(j1.toString(), c1.toString(), j2.toString(), c2.toString(), "--workers", "1,4",
+                "--global-batch", "4096", "--validate", c4.toString(), "--json", json.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("== step transport job ==") && r.out().contains("== step transport channel =="),
+                r.out());
+        JsonNode byT = new ObjectMapper().readTree(json.toFile()).path("by_step_transport");
+        assertEquals(O, byT.path("job").path("step_time_model").path("fixed_ms").asDouble(), 1e-6);
+        assertEquals(channelFixed, byT.path("channel").path("step_time_model").path("fixed_ms").asDouble(), 1e-6);
+        assertEquals(K, byT.path("channel").path("step_time_model").path("comm_ms_per_param_per_worker").asDouble(),
+                1e-12);
+        assertEquals(2, byT.path("job").path("fitted_runs").size());
+        assertEquals(0, byT.path("job").path("validation").size(), "the channel run is checked by the channel model");
+        JsonNode check = byT.path("channel").path("validation").get(0);
+        double expected = C * 1024 + channelFixed + K * PARAMS * 4 + U * PARAMS;
+        assertEquals(expected, check.path("predicted_step_ms").asDouble(), 1e-6);
+    }
+
+    @Test
+    void aValidationRunOfAnUnfittedTransportIsAUsageError() throws IOException {
+        Path j = run("job", 1024, 1);
+        Path c = run("ch", 1024, 1, O, "channel", i -> 300.0);
+        assertError(advise(j.toString(), "--validate", c.toString()), Main.EXIT_USAGE,
+                "step transport channel, but no RUN_DIR uses it (fitted: job)");
+    }
+
+    @Test
+    void theDriverLinkSaysFromWhichPTheLinkIsTheBottleneck() throws IOException {
+        Path a = run("b1024-p1", 1024, 1);
+        Path b = run("b1024-p2", 1024, 2);
+        Path json = tmp.resolve("advice.json");
+        Result r = advise(a.toString(), b.toString(), "--workers", "1,2,4", "--global-batch", "512,4096",
+                "--driver-link-gbps", "0.1", "--json", json.toString());
+        assertEquals(0, r.code(), r.err());
+        // L = 0.1 Gb/s, params = 1e5: link = 2*P*1e5*32 bit / 1e8 bit/s = 64 ms * P.
+        // B = 512: P = 1 computes 0.05 * 512 = 25.6 ms < 64 ms: bound from P = 1.
+        // B = 4096: P = 1 204.8 ms > 64 ms; P = 2 0.05 * 2048 = 102.4 ms < 128 ms: bound from P = 2.
+        assertTrue(r.out().contains("L = 0.1 Gb/s"), r.out());
+        assertTrue(r.out().contains("B=512 from P=1 (P*params = 1.00e+05); B=4096 from P=2 (P*params = 2.00e+05)"), r.out());
+        assertTrue(r.out().contains("fixed-order tree"), r.out());
+        JsonNode root = new ObjectMapper().readTree(json.toFile());
+        assertEquals(2, root.path("driver_link").path("link_bound_from_workers").path("4096").asInt());
+        for (JsonNode p : root.path("predictions")) {
+            int w = p.path("workers").asInt();
+            assertEquals(64.0 * w, p.path("link_ms").asDouble(), 1e-9);
+            double model = trueStepMillis(p.path("global_batch").asInt(), w);
+            assertEquals(Math.max(model, 64.0 * w), p.path("step_ms").asDouble(), 1e-6 * model);
+        }
+    }
+
+    @Test
+    void badDriverLinkBandwidthsAreOneLineNamingTheOption() throws IOException {
+        Path a = run("ok", 512, 2);
+        for (String bad : new String[] {"0", "-2", "NaN", "Infinity"}) {
+            Result r = advise(a.toString(), "--driver-link-gbps", bad);
+            assertError(r, Main.EXIT_USAGE, "--driver-link-gbps", "finite number of Gb/s > 0");
+            assertEquals(1, r.err().strip().lines().count(), r.err());
+        }
+        assertError(advise(a.toString(), "--driver-link-gbps", "fast"), Main.EXIT_USAGE, "--driver-link-gbps");
+    }
+
+    @Test
     void helpDescribesTheOptions() {
         Result r = advise("--help");
         assertEquals(0, r.code());
         for (String option : new String[] {"--workers", "--global-batch", "--target-steps", "--b-crit", "--s-min",
-            "--json", "--validate"}) {
+            "--json", "--validate", "--driver-link-gbps"}) {
             assertTrue(r.out().contains(option), option + " in " + r.out());
         }
     }

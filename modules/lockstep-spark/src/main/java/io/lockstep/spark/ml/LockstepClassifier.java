@@ -101,6 +101,10 @@ public final class LockstepClassifier extends LockstepClassifierParams implement
     public LockstepClassifier setMaxBatch(int v) { set(maxBatch(), v); return this; }
     public LockstepClassifier setAdaptEvery(int v) { set(adaptEvery(), v); return this; }
     public LockstepClassifier setResume(boolean v) { set(resume(), v); return this; }
+    /** {@code job} (default) or {@code channel}. */
+    public LockstepClassifier setStepTransport(String v) { set(stepTransport(), v); return this; }
+    /** With {@code stepTransport channel}: seconds one step may take; 0 = the default. */
+    public LockstepClassifier setStepTimeout(long v) { set(stepTimeout(), v); return this; }
 
     @Override
     public LockstepClassificationModel fit(Dataset<?> dataset) {
@@ -139,7 +143,8 @@ public final class LockstepClassifier extends LockstepClassifierParams implement
             TrainingHistory.Recorder recorder = new TrainingHistory.Recorder();
             TrainResult result;
             try {
-                result = new SyncTrainer(sc, adapter, config).fit(train, evalSets, recorder, checkpointing(sc));
+                result = new SyncTrainer(sc, adapter, config).withTransport(settings.transport())
+                        .fit(train, evalSets, recorder, checkpointing(sc));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(TrainSettings.STAGE + ": " + e.getMessage(), e);
             }

@@ -50,6 +50,8 @@ public abstract class LockstepClassifierParams extends Estimator<LockstepClassif
     private final LongParam checkpointEvery;
     private final IntParam keepCheckpoints;
     private final BooleanParam resume;
+    private final Param<String> stepTransport;
+    private final LongParam stepTimeout;
 
     protected LockstepClassifierParams(String uid) {
         this.uid = uid;
@@ -99,6 +101,11 @@ public abstract class LockstepClassifierParams extends Estimator<LockstepClassif
         keepCheckpoints = new IntParam(this, "keepCheckpoints", "how many of the newest checkpoints to keep (>= 1), so"
                 + " a resume can fall back to an older one when the newest fails verification");
         resume = new BooleanParam(this, "resume", "continue from the newest complete checkpoint in checkpointDir");
+        stepTransport = new Param<>(this, "stepTransport", "how each step reaches the workers (as lockstep train"
+                + " --step-transport): job = one Spark job per step; channel = one long-running Spark job whose tasks"
+                + " exchange every step with the driver over Spark's network transport; the results are identical");
+        stepTimeout = new LongParam(this, "stepTimeout", "with stepTransport channel: seconds one step may take before"
+                + " fit fails; 0 = the default (600)");
 
         setDefault(labelCol, "label");
         setDefault(numClasses, 0);
@@ -133,6 +140,8 @@ public abstract class LockstepClassifierParams extends Estimator<LockstepClassif
         setDefault(checkpointEvery, 0L);
         setDefault(keepCheckpoints, io.lockstep.run.OutputSpec.DEFAULT_KEEP_CHECKPOINTS);
         setDefault(resume, false);
+        setDefault(stepTransport, "job");
+        setDefault(stepTimeout, 0L);
     }
 
     @Override
@@ -178,6 +187,8 @@ public abstract class LockstepClassifierParams extends Estimator<LockstepClassif
     public IntParam maxBatch() { return maxBatch; }
     public IntParam adaptEvery() { return adaptEvery; }
     public BooleanParam resume() { return resume; }
+    public Param<String> stepTransport() { return stepTransport; }
+    public LongParam stepTimeout() { return stepTimeout; }
 
     public String getFeaturesCol() { return getOrDefault(featuresCol()); }
     public String getLabelCol() { return getOrDefault(labelCol); }
@@ -213,4 +224,6 @@ public abstract class LockstepClassifierParams extends Estimator<LockstepClassif
     public int getMaxBatch() { return (Integer) getOrDefault(maxBatch); }
     public int getAdaptEvery() { return (Integer) getOrDefault(adaptEvery); }
     public boolean getResume() { return (Boolean) getOrDefault(resume); }
+    public String getStepTransport() { return getOrDefault(stepTransport); }
+    public long getStepTimeout() { return (Long) getOrDefault(stepTimeout); }
 }

@@ -1,6 +1,7 @@
 package io.lockstep.spark.ml;
 
 import io.lockstep.config.DivergenceConfig;
+import io.lockstep.config.StepTransportConfig;
 import io.lockstep.config.TrainConfig;
 import io.lockstep.data.DataPlacement;
 import io.lockstep.optim.OptimizerConfig;
@@ -73,7 +74,22 @@ final class TrainSettings {
             throw new IllegalArgumentException(STAGE + " param checkpointDir: needed by "
                     + (p.getResume() ? "resume" : "checkpointEvery"));
         }
+        transport();
         config(workers, Integer.MAX_VALUE);
+    }
+
+    /** stepTransport and stepTimeout as {@code lockstep train --step-transport/--step-timeout} map them. */
+    StepTransportConfig transport() {
+        StepTransportConfig.Kind kind = param("stepTransport", () -> StepTransportConfig.Kind.of(p.getStepTransport()
+                .trim()));
+        long timeout = p.getStepTimeout();
+        if (timeout < 0 || (timeout > 0 && kind != StepTransportConfig.Kind.CHANNEL)) {
+            throw new IllegalArgumentException(STAGE + " param stepTimeout: " + (timeout < 0 ? "must be a positive"
+                    + " number of seconds, or 0 = the default (got " + timeout + ")" : "applies to stepTransport"
+                    + " channel only (got " + timeout + " with stepTransport " + kind.label() + ")"));
+        }
+        return kind == StepTransportConfig.Kind.JOB ? StepTransportConfig.job() : timeout == 0
+                ? StepTransportConfig.channel() : new StepTransportConfig(kind, timeout);
     }
 
     /**

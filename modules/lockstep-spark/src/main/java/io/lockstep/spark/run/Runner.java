@@ -13,7 +13,6 @@ import io.lockstep.spark.DriverPreflight;
 import io.lockstep.spark.ExecutorPreflight;
 import io.lockstep.spark.HadoopCheckpointStore;
 import io.lockstep.spark.SparkDefaults;
-import io.lockstep.spark.StepTransportConfig;
 import io.lockstep.spark.StopRequest;
 import io.lockstep.spark.SyncTrainer;
 import io.lockstep.spark.TrainListener;
@@ -160,23 +159,18 @@ public final class Runner implements AutoCloseable {
     }
 
     /**
-     * Trains a resolved run on its placed data; a halt on divergence is a result, not an exception, and so is
-     * a stop on {@code stop} ({@link TrainResult.Outcome#INTERRUPTED}, after the step during which it was made).
+     * Trains a resolved run on its placed data, its steps over the spec's {@linkplain RunSpec#transport() step
+     * transport}; a halt on divergence is a result, not an exception, and so is a stop on {@code stop}
+     * ({@link TrainResult.Outcome#INTERRUPTED}, after the step during which it was made).
      */
     public TrainResult train(Resolved run, InputCache.Inputs in, TrainListener listener, Checkpointing checkpointing,
                              FaultInjection faults, StopRequest stop) {
-        return train(run, in, listener, checkpointing, faults, stop, StepTransportConfig.job());
-    }
-
-    /** Like {@link #train(Resolved, InputCache.Inputs, TrainListener, Checkpointing, FaultInjection, StopRequest)}, with the steps over {@code transport}. */
-    public TrainResult train(Resolved run, InputCache.Inputs in, TrainListener listener, Checkpointing checkpointing,
-                             FaultInjection faults, StopRequest stop, StepTransportConfig transport) {
         EvalSets evalSets = EvalSets.none()
                 .with(EvalSets.TRAIN, run.spec().output().evalTrain() ? in.train() : null)
                 .with(EvalSets.VALIDATION, in.validation())
                 .with(EvalSets.TEST, in.test());
         return new SyncTrainer(sc, run.model(), run.config()).withFaultInjection(faults).withStopRequest(stop)
-                .withTransport(transport)
+                .withTransport(run.spec().transport())
                 .fit(in.train(), evalSets, listener, checkpointing);
     }
 

@@ -96,6 +96,16 @@ class BadParamsTest {
     }
 
     @Test
+    void stepTransportParams() {
+        assertContains(failure(c -> c.setStepTransport("rdma"), df), "LockstepClassifier param stepTransport",
+                "must be job or channel (got 'rdma')");
+        assertContains(failure(c -> c.setStepTimeout(30), df), "LockstepClassifier param stepTimeout",
+                "applies to stepTransport channel only (got 30 with stepTransport job)");
+        assertContains(failure(c -> c.setStepTransport("channel").setStepTimeout(-1), df),
+                "LockstepClassifier param stepTimeout", "must be a positive number of seconds", "(got -1)");
+    }
+
+    @Test
     void adaptiveBatchParams() {
         assertContains(failure(c -> c.setMaxBatch(16).setOptimizer("nesterov"), df), "param maxBatch",
                 "needs lrScaling adascale");

@@ -2,6 +2,7 @@ package io.lockstep.spark.ml;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lockstep.config.TrainConfig;
 import io.lockstep.data.DataPlacement;
@@ -87,6 +88,21 @@ class EstimatorEqualsTrainerTest {
         LockstepClassificationModel m = fit(0.2, "replicated");
         assertArrayEquals(cliTrain(0.2, DataPlacement.REPLICATED), m.parameters());
         assertEquals(2, m.history().evaluations().stream().filter(e -> e.set().equals("validation")).count());
+    }
+
+    @Test
+    void stepTransportChannelRunsTheChannelAndEqualsTheCliPath() throws Exception {
+        try (io.lockstep.spark.StepChannelJobs channelJobs = new io.lockstep.spark.StepChannelJobs(spark.sparkContext())) {
+            Dataset<Row> df = new VectorAssembler().setInputCols(MlTestData.FEATURES).setOutputCol("features")
+                    .transform(spark.read().parquet(table));
+            LockstepClassifier c = new LockstepClassifier().setGlobalBatch(B).setWorkers(P).setEpochs(2).setLr(0.01)
+                    .setOptimizer("adam").setSeed(SEED).setDataPlacement("sharded").setStepTransport("channel")
+                    .setStepTimeout(120);
+            assertEquals("channel", c.getStepTransport());
+            float[] channel = c.fit(df).parameters();
+            assertTrue(channelJobs.take() >= 1, "the fit ran the step channel's job");
+            assertArrayEquals(cliTrain(0, DataPlacement.SHARDED), channel);
+        }
     }
 
     @Test
