@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.bytedeco.javacpp.Loader;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -35,9 +36,11 @@ public final class GradientDump {
 
     private static void dump(Path dir) throws IOException {
         Files.createDirectories(dir);
-        System.out.println("native library: " + Nd4j.getExecutioner().getEnvironmentInformation()
-                .getProperty("blas.vendor", "?") + ", " + System.getProperty("org.bytedeco.javacpp.platform.extension", "")
-                + " helpers allowed " + Nd4j.getEnvironment().helpersAllowed());
+        System.out.println("BLAS " + Nd4j.getExecutioner().getEnvironmentInformation().getProperty("blas.vendor", "?")
+                + ", platform.extension '" + System.getProperty("org.bytedeco.javacpp.platform.extension", "")
+                + "', helpers allowed " + Nd4j.getEnvironment().helpersAllowed());
+        Loader.getLoadedLibraries().values().stream().filter(p -> p.contains("nd4jcpu")).sorted()
+                .forEach(p -> System.out.println("loaded " + p));
         for (String model : MODELS) {
             ModelComputeBench b = new ModelComputeBench();
             b.model = model;
