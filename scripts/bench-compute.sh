@@ -9,7 +9,7 @@
 #                                                         alternating, ROUNDS times (default 3), and GradientDump
 #                                                         of every jar against the plain one
 #
-# JMH defaults here: -f 1 -wi 3 -i 5 (1 s each). Output: DIR/<what>.txt (DIR/<what>-<n>.txt if taken).
+# JMH defaults here: -f 1 -wi 2 -i 3 (1 s each). Output: DIR/<what>.txt (DIR/<what>-<n>.txt if taken).
 # Classifier jars are looked up in the Maven repo given by LOCKSTEP_M2 (default ~/.m2/repository); get them with
 # mvn dependency:get -Dartifact=org.nd4j:nd4j-native:1.0.0-M2.1:jar:<classifier>. Needs the bench jar
 # (mvn -DskipTests package -pl modules/lockstep-bench -am). Python: LOCKSTEP_PYTHON (default /usr/bin/python3).
@@ -35,7 +35,7 @@ while [ -e "$OUT" ]; do OUT="$DIR/$WHAT-$n.txt"; n=$((n + 1)); done
 
 export OMP_NUM_THREADS=1
 CP="$BENCH_JAR:$(cat "$BENCH_CP")"
-JMH_DEFAULTS=(-f 1 -wi 3 -i 5 -w 1s -r 1s)
+JMH_DEFAULTS=(-f 1 -wi 2 -i 3 -w 1s -r 1s)
 
 # The classpath with every classifier jar beside the plain one: JavaCPP picks by platform.extension.
 all_jars_cp() {

@@ -71,6 +71,7 @@ public class WorkerSplitBench {
         x = NdBuffers.gatherRows(features, batch, FEATURES);
         y = NdBuffers.oneHot(labels, batch, CLASSES);
         NdBuffers.copyInto(params, net.params());
+        net.computeGradient(x, y); // DL4J creates the gradient view on the first pass
     }
 
     /** What the workspaces of this thread hold after the measurement (in the fork's output). */
