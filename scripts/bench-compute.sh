@@ -68,12 +68,14 @@ classifiers() {
   local rounds="$1" cp r c ext
   [[ "$rounds" =~ ^[1-9][0-9]*$ ]] || die "ROUNDS must be a positive number (got '$rounds')"
   cp="$(all_jars_cp)"
+  local dumps; dumps="$(mktemp -d)"
   for c in "${CLASSIFIERS[@]}"; do
     ext="$(extension "$c")"
     echo "## gradients with $c"
-    java -Dorg.bytedeco.javacpp.platform.extension="$ext" -cp "$cp" io.lockstep.bench.jmh.GradientDump dump "$DIR/grad$ext" 2>&1
-    [ "$c" = linux-x86_64 ] || java -cp "$CP" io.lockstep.bench.jmh.GradientDump compare "$DIR/grad" "$DIR/grad$ext"
+    java -Dorg.bytedeco.javacpp.platform.extension="$ext" -cp "$cp" io.lockstep.bench.jmh.GradientDump dump "$dumps/grad$ext" 2>&1
+    [ "$c" = linux-x86_64 ] || java -cp "$CP" io.lockstep.bench.jmh.GradientDump compare "$dumps/grad" "$dumps/grad$ext"
   done
+  rm -rf "$dumps"
   for r in $(seq 1 "$rounds"); do
     for c in "${CLASSIFIERS[@]}"; do
       ext="$(extension "$c")"
