@@ -14,6 +14,12 @@ He-normal weights, zero biases, float32):
   single_half  one process, one thread, no torch.distributed: forward+backward+step on one worker's share
                (the first ceil(B/2) rows of each global batch), in this (the parent) process.
 
+With --compute-rows R1,R2,... it measures instead, in this one process with one thread and without
+torch.distributed, one worker's compute on R rows (the peer of Lockstep's GradientComputeBench and
+WorkerSplitBench): forward (model + summed cross-entropy + loss.item()), backward (loss.backward()) and
+both, with no optimizer step; also the same with the input requiring a gradient (the input-gradient
+product DL4J's first layer computes and autograd skips otherwise). Prints one JSON object per R.
+
 Per B and measurement: --warmup discarded steps, then --steps measured; medians. Batches are assembled
 before the clock starts. Prints one JSON object per B on stdout (one line each); progress on stderr.
 overhead_ms = median ddp step - median single_half step (DDP's per-step cost beyond one worker's
@@ -63,6 +69,8 @@ def parse_args(argv):
     p.add_argument("--lr", type=float, default=1e-3, help="learning rate (default: %(default)s)")
     p.add_argument("--momentum", type=float, default=0.9, help="Nesterov momentum (default: %(default)s)")
     p.add_argument("--seed", type=int, default=42, help="model and batch-order seed (default: %(default)s)")
+    p.add_argument("--compute-rows", help="comma-separated row counts: measure one process's forward and backward "
+                                            "on that many rows instead of DDP (see above)")
     p.add_argument("--images", help="IDX image file (plain or .gz); with --labels")
     p.add_argument("--labels", help="IDX label file (plain or .gz); with --images")
     a = p.parse_args(argv)
@@ -78,6 +86,13 @@ def parse_args(argv):
         p.error("--steps must be at least 1 (got %d)" % a.steps)
     if a.lr <= 0:
         p.error("--lr must be positive (got %s)" % a.lr)
+    if a.compute_rows is not None:
+        try:
+            a.compute_rows = [int(r) for r in a.compute_rows.split(",") if r.strip()]
+        except ValueError:
+            p.error("--compute-rows: not a comma-separated list of integers: " + a.compute_rows)
+        if not a.compute_rows or min(a.compute_rows) < 1:
+            p.error("--compute-rows: every row count must be at least 1 (got %s)" % a.compute_rows)
     if (a.images is None) != (a.labels is None):
         p.error("--images and --labels go together")
     return a
@@ -234,10 +249,51 @@ def single_half(args, x, y, b):
     return summary(millis, cpu, loss, 1), half
 
 
+def compute_split(model, xb, yb, warmup, steps):
+    """Median ms of forward (with the loss and its value), backward and both over `steps` after `warmup`."""
+    fwd, bwd, both = [], [], []
+    for t in range(warmup + steps):
+        for p in model.parameters():
+            p.grad = None
+        if xb.requires_grad:
+            xb.grad = None
+        t0 = time.perf_counter_ns()
+        loss = F.cross_entropy(model(xb), yb, reduction="sum")
+        loss.item()
+        t1 = time.perf_counter_ns()
+        loss.backward()
+        t2 = time.perf_counter_ns()
+        if t >= warmup:
+            fwd.append((t1 - t0) / 1e6)
+            bwd.append((t2 - t1) / 1e6)
+            both.append((t2 - t0) / 1e6)
+    return {"forward_ms": statistics.median(fwd), "backward_ms": statistics.median(bwd),
+            "forward_backward_ms": statistics.median(both), "min_forward_backward_ms": min(both)}
+
+
+def compute_mode(args, x, y, data):
+    """--compute-rows: one process, one thread, forward + backward of the MLP on the first R rows."""
+    print("ddp_bench: compute, %s, torch %s, %d thread(s)" % (data, torch.__version__, torch.get_num_threads()),
+          file=sys.stderr, flush=True)
+    for r in args.compute_rows:
+        if r > len(y):
+            raise SystemExit("ddp_bench.py: --compute-rows: %d is larger than the data (%d rows)" % (r, len(y)))
+        model = mlp(args.seed)
+        xb, yb = x[:r].contiguous(), y[:r].contiguous()
+        plain = compute_split(model, xb, yb, args.warmup, args.steps)
+        with_input = compute_split(model, xb.clone().requires_grad_(True), yb, args.warmup, args.steps)
+        print(json.dumps({"mode": "compute", "rows": r, "threads": torch.get_num_threads(), "torch": torch.__version__,
+                          "data": data, "warmup": args.warmup, "steps": args.steps, "plain": plain,
+                          "input_grad": with_input}), flush=True)
+
+
 def main(argv):
     args = parse_args(argv)
     torch.set_num_threads(1)
     x, y, data = load_data(args)
+    if args.compute_rows is not None:
+        compute_mode(args, x, y, data)
+        return
     for b in args.batches:
         if b > len(y):
             raise SystemExit("ddp_bench.py: --batches: %d is larger than the data (%d rows)" % (b, len(y)))

@@ -153,10 +153,6 @@ public final class GradientWorker {
     }
 
     private INDArray oneHot(int[] labels, int[] rows) {
-        float[] y = new float[rows.length * numClasses];
-        for (int i = 0; i < rows.length; i++) {
-            y[i * numClasses + labels[rows[i]]] = 1f;
-        }
-        return NdBuffers.matrix(y, rows.length, numClasses);
+        return NdBuffers.oneHot(labels, rows, numClasses);
     }
 }

@@ -34,6 +34,15 @@ final class NdBuffers {
         return m;
     }
 
+    /** A new {@code rows.length × classes} float32 matrix whose row i is the one-hot code of {@code labels[rows[i]]}. */
+    static INDArray oneHot(int[] labels, int[] rows, int classes) {
+        float[] y = new float[rows.length * classes];
+        for (int i = 0; i < rows.length; i++) {
+            y[i * classes + labels[rows[i]]] = 1f;
+        }
+        return matrix(y, rows.length, classes);
+    }
+
     /** Overwrites the contiguous float32 array {@code target} with {@code values}. */
     static void copyInto(float[] values, INDArray target) {
         if (target.length() != values.length) {

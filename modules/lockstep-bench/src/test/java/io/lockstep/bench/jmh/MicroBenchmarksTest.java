@@ -49,12 +49,39 @@ class MicroBenchmarksTest {
 
     @Test
     void gradientComputeCountsItsRows() {
-        GradientComputeBench b = new GradientComputeBench();
-        b.rows = 64;
-        b.setUp();
-        GradientSum g = b.gradientSum();
+        GradientComputeBench.Worker w = new GradientComputeBench.Worker();
+        w.rows = 64;
+        w.setUp();
+        GradientSum g = new GradientComputeBench().gradientSum(w);
         assertEquals(64, g.count());
         assertEquals(269_322, g.gradientSum().length);
+    }
+
+    /** Every DL4J-side setting computes the same model: the same initial loss (float32 ones exactly up to sums). */
+    @Test
+    void plainDl4jKnobsComputeTheSameLoss() {
+        double reference = plainScore("default");
+        for (String knob : new String[] {"ws-none", "no-helpers", "no-periodic-gc", "loss-layer", "double"}) {
+            assertEquals(reference, plainScore(knob), 1e-5 * reference, knob);
+        }
+    }
+
+    private static double plainScore(String knob) {
+        GradientComputeBench.Plain p = new GradientComputeBench.Plain();
+        p.rows = 32;
+        p.knob = knob;
+        p.setUp();
+        return new GradientComputeBench().dl4jGradient(p);
+    }
+
+    @Test
+    void modelComputeRunsEveryBuiltInModelAtItsBatch() {
+        for (String model : new String[] {"mlp", "lenet", "resnet"}) {
+            ModelComputeBench b = new ModelComputeBench();
+            b.model = model;
+            b.setUp();
+            assertEquals(ModelComputeBench.rowsOf(model), b.gradientSum().count(), model);
+        }
     }
 
     @Test
