@@ -10,7 +10,8 @@ import org.apache.spark.api.java.function.VoidFunction;
  * The long-running task of the step channel for one partition: keeps its shard (and, through
  * {@link io.lockstep.model.WorkerPool}, its network), connects to the driver's channel, registers
  * (partition, attempt) and then answers every step order with {@link PartitionGradient} until the driver says
- * stop. A task in the driver's own JVM (local mode) links to the driver's hub in-process ({@link LocalLink}). Losing the connection fails the attempt, so Spark runs a new one ({@code spark.task.maxFailures}), which
+ * stop. A task in the driver's own JVM (local mode) links to the driver's hub in-process ({@link LocalLink}).
+ * Losing the connection fails the attempt, so Spark runs a new one ({@code spark.task.maxFailures}), which
  * registers again; the driver re-sends it the current step. Killed with its job, it ends within a second.
  */
 final class ChannelTask implements VoidFunction<Iterator<Shard>> {

@@ -18,9 +18,9 @@ import org.apache.spark.network.server.TransportServer;
  * and one long-running Spark job (not a barrier stage) whose {@link ChannelTask} per partition keeps its shard and
  * network, registers with the server and answers each step's order with its partial. Per step the driver sends P
  * orders (one encoding of the parameters, sent to each task, + its share) and waits for P results — no Spark
- * scheduling. The results it returns are valid until the next exchange (their arrays are reused). The job is started at the first step,
- * ended (tasks told to stop, which frees their slots) by {@link #pause()} before evaluations and restarted at the
- * next step; {@link #close()} ends it and closes the server, also after failures.
+ * scheduling. The results it returns are valid until the next exchange (their arrays are reused). The job is
+ * started at the first step, ended (tasks told to stop, which frees their slots) by {@link #pause()} before
+ * evaluations and restarted at the next step; {@link #close()} ends it and closes the server, also after failures.
  */
 final class ChannelTransport implements StepTransport {
     /** How long ending the job may take before it is cancelled. */
