@@ -30,11 +30,10 @@ final class ChannelHub extends RpcHandler {
     /** A registered channel task, as the hub talks to it: over the network or in this JVM ({@link LocalLink}). */
     interface Member {
         /**
-         * Sends a step order: its header (also encoded), the parameters as the round's send buffer and as the
-         * driver's array; {@code lost} runs if the send fails.
+         * Sends a step order: its header, the parameters as the round's send buffer and as the driver's array;
+         * {@code lost} runs if the send fails.
          */
-        void order(ChannelMessages.StepHeader header, ByteBuffer headerBytes, SendBuffers.Lease params, float[] paramArray,
-                   Runnable lost);
+        void order(ChannelMessages.StepHeader header, SendBuffers.Lease params, float[] paramArray, Runnable lost);
 
         /** Tells the task to end normally (one-way). */
         void stop();
@@ -46,9 +45,10 @@ final class ChannelHub extends RpcHandler {
     /** A task connected over Spark's network transport. */
     private record NetMember(TransportClient client) implements Member {
         @Override
-        public void order(ChannelMessages.StepHeader header, ByteBuffer headerBytes, SendBuffers.Lease params,
-                          float[] paramArray, Runnable lost) {
-            client.uploadStream(new NioManagedBuffer(headerBytes), new NioManagedBuffer(params.retain()),
+        public void order(ChannelMessages.StepHeader header, SendBuffers.Lease params, float[] paramArray,
+                          Runnable lost) {
+            client.uploadStream(new NioManagedBuffer(ChannelMessages.stepHeader(header)),
+                    new NioManagedBuffer(params.retain()),
                     new RpcResponseCallback() {
                         @Override
                         public void onSuccess(ByteBuffer ack) {
@@ -83,7 +83,6 @@ final class ChannelHub extends RpcHandler {
     /** Counts {@link #start} calls: a result belongs to the round it was ordered in (a rolled-back step repeats its number). */
     private long round;
     private ChannelMessages.StepHeader[] headers;
-    private ByteBuffer[] headerBytes;
     private SendBuffers.Lease body;
     private float[] paramArray;
     private TaskResult[] results;
@@ -130,10 +129,8 @@ final class ChannelHub extends RpcHandler {
         step = s;
         round++;
         headers = new ChannelMessages.StepHeader[partitions];
-        headerBytes = new ByteBuffer[partitions];
         for (int p = 0; p < partitions; p++) {
             headers[p] = new ChannelMessages.StepHeader(s, round, array.length, shares[p]);
-            headerBytes[p] = ChannelMessages.stepHeader(headers[p]);
         }
         body = params;
         paramArray = array;
@@ -179,7 +176,6 @@ final class ChannelHub extends RpcHandler {
     /** Releases this round's parameter buffer (once its sends end, it is reused). */
     synchronized void endRound() {
         headers = null;
-        headerBytes = null;
         paramArray = null;
         if (body != null) {
             body.release();
@@ -255,12 +251,7 @@ final class ChannelHub extends RpcHandler {
     /** Sends the current step's order to partition p's connection (holding the lock). */
     private void send(int p) {
         Member m = members[p];
-        m.order(headers[p], headerBytes[p].duplicate(), body, paramArray, () -> lost(p, m));
-    }
-
-    /** An in-process task's result (see {@link LocalLink}). */
-    void acceptLocal(int p, long orderedIn, TaskResult r) {
-        accept(p, orderedIn, r);
+        m.order(headers[p], body, paramArray, () -> lost(p, m));
     }
 
     /** An in-process task ended: its partition waits for the next attempt, as after a lost connection. */
@@ -272,8 +263,11 @@ final class ChannelHub extends RpcHandler {
         }
     }
 
-    /** Takes partition p's result of {@code orderedIn}; false (the result is not used) for a stale or second one. */
-    private synchronized boolean accept(int p, long orderedIn, TaskResult r) {
+    /**
+     * Takes partition p's result of {@code orderedIn} (from a result stream, or an in-process {@link LocalLink});
+     * false (the result is not used) for a stale or second one.
+     */
+    synchronized boolean accept(int p, long orderedIn, TaskResult r) {
         if (orderedIn != round || results == null || results[p] != null) {
             return false;
         }

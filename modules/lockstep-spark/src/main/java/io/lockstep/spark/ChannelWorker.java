@@ -71,10 +71,7 @@ final class ChannelWorker extends RpcHandler implements ChannelLink {
         if (body != null) {
             ChannelMessages.putFloats(g, body.buffer());
         }
-        ByteBuffer data = body == null ? ByteBuffer.allocate(0) : body.retain();
-        if (body != null) {
-            body.release(); // the send is now the only holder
-        }
+        ByteBuffer data = body == null ? ByteBuffer.allocate(0) : body.buffer(); // the send is its only holder
         client.uploadStream(new NioManagedBuffer(ChannelMessages.resultHeader(round, partition, result)),
                 new NioManagedBuffer(data), new RpcResponseCallback() {
                     @Override

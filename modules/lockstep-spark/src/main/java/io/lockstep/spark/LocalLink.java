@@ -1,7 +1,6 @@
 package io.lockstep.spark;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -40,7 +39,7 @@ final class LocalLink implements ChannelLink, ChannelHub.Member {
 
     @Override
     public void sendResult(long round, int partition, TaskResult result) {
-        hub.acceptLocal(partition, round, result);
+        hub.accept(partition, round, result);
     }
 
     @Override
@@ -49,8 +48,7 @@ final class LocalLink implements ChannelLink, ChannelHub.Member {
     }
 
     @Override
-    public void order(ChannelMessages.StepHeader header, ByteBuffer headerBytes, SendBuffers.Lease params,
-                      float[] paramArray, Runnable lost) {
+    public void order(ChannelMessages.StepHeader header, SendBuffers.Lease params, float[] paramArray, Runnable lost) {
         requests.add(new Request(header, paramArray, false, null));
     }
 
