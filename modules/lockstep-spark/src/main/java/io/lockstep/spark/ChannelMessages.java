@@ -38,7 +38,7 @@ final class ChannelMessages {
     /**
      * One step's order for one partition, as its header announces it.
      *
-     * @param round  the driver's count of orders rounds (a rolled-back step repeats its number, not its round)
+     * @param round  the driver's count of order rounds (a rolled-back step repeats its number, not its round)
      * @param params how many parameters the body carries
      */
     record StepHeader(long step, long round, int params, StepShare share) {}
