@@ -4,7 +4,7 @@
 # workers (P = 2), and prints examples/s and the speed-up (2 workers / 1 worker) for each global batch.
 #
 #   scripts/bench-cluster.sh [--batches 4096,1024] [--steps N] [--warmup N] [--jit-warmup N]
-#                            [--step-transport job|channel] [--out DIR]
+#                            [--step-transport auto|job|channel] [--out DIR]
 #
 # Everything binds to 127.0.0.1; the master and web UI take free ports, so a cluster started by someone
 # else is not touched. Only the processes this script started are stopped (by the pid files of its own
@@ -24,7 +24,7 @@ BENCH_CP="$ROOT/modules/lockstep-bench/target/bench-classpath.txt"
 die() { echo "bench-cluster: $*" >&2; exit 2; }
 log() { echo "bench-cluster: $*" >&2; }
 
-BATCHES=4096,1024 STEPS=30 WARMUP=5 JIT=1000 OUT="" TRANSPORT=job
+BATCHES=4096,1024 STEPS=30 WARMUP=5 JIT=1000 OUT="" TRANSPORT=auto
 while [ $# -gt 0 ]; do
   case "$1" in
     --batches) BATCHES="${2:?--batches needs a value}"; shift 2 ;;
@@ -37,7 +37,7 @@ while [ $# -gt 0 ]; do
     *) die "unknown option '$1' (see --help)" ;;
   esac
 done
-[[ "$TRANSPORT" =~ ^(job|channel)$ ]] || die "--step-transport must be job or channel (got '$TRANSPORT')"
+[[ "$TRANSPORT" =~ ^(auto|job|channel)$ ]] || die "--step-transport must be auto, job or channel (got '$TRANSPORT')"
 [[ "$BATCHES" =~ ^[0-9]+(,[0-9]+)*$ ]] || die "--batches must be a comma-separated list of numbers (got '$BATCHES')"
 for opt in "--steps:$STEPS" "--warmup:$WARMUP" "--jit-warmup:$JIT"; do
   [[ "${opt#*:}" =~ ^[0-9]+$ ]] || die "${opt%%:*} must be a number (got '${opt#*:}')"

@@ -6,10 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -61,8 +58,8 @@ class ResumeChangesCliTest {
     @Test
     @Order(2)
     void moreEpochsAreAppliedAndPrinted() throws IOException {
-        Captured c = resume("--epochs", "2");
-        assertEquals(0, c.cli().exitCode(), c.cli().err());
+        CliRunner c = resume("--epochs", "2");
+        assertEquals(0, c.exitCode(), c.err());
         assertTrue(c.out().contains("with changes: --epochs: checkpoint 1, command 2"), c.out());
         assertEquals(20, lastStep() + 1, "trained on to the new total");
         assertEquals(2, spec().at("/train/epochs").asInt());
@@ -73,8 +70,8 @@ class ResumeChangesCliTest {
     @Test
     @Order(3)
     void allowChangesAppliesAMathChangeAndRecordsIt() throws IOException {
-        Captured c = resume("--epochs", "3", "--lr", "0.002", "--allow-changes");
-        assertEquals(0, c.cli().exitCode(), c.cli().err());
+        CliRunner c = resume("--epochs", "3", "--lr", "0.002", "--allow-changes");
+        assertEquals(0, c.exitCode(), c.err());
         assertEquals(30, lastStep() + 1);
         assertEquals(0.002, spec().at("/train/lr").asDouble());
         List<JsonNode> changes = lines("resume_changes");
@@ -116,16 +113,16 @@ class ResumeChangesCliTest {
     @Test
     @Order(5)
     void theStepTransportMayChangeOnResumeAndIsKeptWhenNotTyped() throws IOException {
-        Captured c = resume("--epochs", "4", "--step-transport", "channel");
-        assertEquals(0, c.cli().exitCode(), c.cli().err());
-        assertTrue(c.out().contains("--step-transport: checkpoint job, command channel"), c.out());
-        assertEquals("channel", spec().at("/transport/kind").asText());
-        assertEquals("channel", JSON.readTree(run().resolve("run.json").toFile()).path("step_transport").asText());
-        Captured again = resume("--epochs", "5");
-        assertEquals(0, again.cli().exitCode(), again.cli().err());
+        CliRunner c = resume("--epochs", "4", "--step-transport", "job");
+        assertEquals(0, c.exitCode(), c.err());
+        assertTrue(c.out().contains("--step-transport: checkpoint auto, command job"), c.out());
+        assertEquals("job", spec().at("/transport/kind").asText());
+        assertEquals("job", JSON.readTree(run().resolve("run.json").toFile()).path("step_transport").asText());
+        CliRunner again = resume("--epochs", "5");
+        assertEquals(0, again.exitCode(), again.err());
         assertEquals(50, lastStep() + 1);
-        assertEquals("channel", JSON.readTree(run().resolve("run.json").toFile()).path("step_transport").asText(),
-                "the stored transport, not the command's default");
+        assertEquals("job", JSON.readTree(run().resolve("run.json").toFile()).path("step_transport").asText(),
+                "the stored transport, not the command's default (auto, which would choose the channel here)");
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -143,20 +140,11 @@ class ResumeChangesCliTest {
         }
     }
 
-    private record Captured(CliRunner cli, String out) {}
-
-    /** Resumes the run with {@code extra}, capturing what the command prints on stdout. */
-    private static Captured resume(String... extra) {
+    /** Resumes the run with {@code extra}. */
+    private static CliRunner resume(String... extra) {
         List<String> args = new ArrayList<>(List.of("train", "--resume", run().toString(), "--no-progress"));
         args.addAll(List.of(extra));
-        PrintStream saved = System.out;
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(bytes, true, StandardCharsets.UTF_8));
-        try {
-            return new Captured(CliRunner.run(args.toArray(String[]::new)), bytes.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(saved);
-        }
+        return CliRunner.run(args.toArray(String[]::new));
     }
 
     private static JsonNode spec() throws IOException {

@@ -25,11 +25,15 @@ import picocli.CommandLine.Option;
  * ({@link PlainDl4j}: DL4J's own {@code fit}, or DL4J passes over the same ghost batches with one DL4J
  * update per step) on exactly the batches, seed and initial parameters of
  * {@code lockstep train --model M --global-batch B --ghost-batch G --seed S} without a validation split,
- * and prints the accuracies and losses to compare with Lockstep's run.
+ * and prints the accuracies and losses to compare with Lockstep's run ({@code --eval-each-epoch}: also after
+ * every epoch, inside the timed training, as {@code lockstep train}'s defaults evaluate).
  */
 @Command(name = "lockstep bench baseline", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Plain single-process DL4J training on Lockstep's batches, for accuracy comparisons.")
 final class BaselineCommand implements Callable<Integer> {
+    /** Examples per inference pass of the evaluations. */
+    private static final int EVAL_CHUNK = 1000;
+
     @Option(names = "--model", defaultValue = "mlp-bn", description = "Built-in model (default: ${DEFAULT-VALUE}).")
     String model;
 
@@ -54,6 +58,11 @@ final class BaselineCommand implements Callable<Integer> {
 
     @Option(names = "--seed", defaultValue = "42", description = "Default: ${DEFAULT-VALUE}.")
     long seed;
+
+    @Option(names = "--eval-each-epoch", defaultValue = "false",
+            description = "After every epoch, evaluate the training and the test set, timed as training (the work"
+                    + " lockstep train's defaults do, for wall-time comparisons; the final numbers do not change).")
+    boolean evalEachEpoch;
 
     @Option(names = "--data-dir", paramLabel = "DIR", description = "Data directory (default: $LOCKSTEP_DATA_DIR or ~/.lockstep/data).")
     Path dataDir;
@@ -81,10 +90,21 @@ final class BaselineCommand implements Callable<Integer> {
                 steps, updater, seed);
         long t0 = System.nanoTime();
         Model net = PlainDl4j.network(m, updater, 0.0);
-        double lastLoss = PlainDl4j.train(net, train, plan, ghostBatch, seed, 0, steps, false);
+        double lastLoss = Double.NaN;
+        long every = evalEachEpoch ? plan.stepsPerEpoch() : steps;
+        for (long from = 0; from < steps; from += every) {
+            long to = Math.min(steps, from + every);
+            lastLoss = PlainDl4j.train(net, train, plan, ghostBatch, seed, from, to, false);
+            if (evalEachEpoch) {
+                double[] tr = PlainDl4j.evaluate(net, train, EVAL_CHUNK);
+                double[] te = PlainDl4j.evaluate(net, test, EVAL_CHUNK);
+                out.printf(Locale.ROOT, "  after step %d: train loss %.4f, accuracy %.4f; test loss %.4f, accuracy %.4f%n",
+                        to, tr[0], tr[1], te[0], te[1]);
+            }
+        }
         double seconds = (System.nanoTime() - t0) / 1e9;
-        double[] tr = PlainDl4j.evaluate(net, train, 1000);
-        double[] te = PlainDl4j.evaluate(net, test, 1000);
+        double[] tr = PlainDl4j.evaluate(net, train, EVAL_CHUNK);
+        double[] te = PlainDl4j.evaluate(net, test, EVAL_CHUNK);
         out.printf(Locale.ROOT, "  last step loss %.4f (training mode); train loss %.4f, accuracy %.4f; test loss %.4f, "
                 + "accuracy %.4f; %.1f s training%n", lastLoss, tr[0], tr[1], te[0], te[1], seconds);
         return 0;

@@ -116,10 +116,10 @@ public final class BenchMain implements Callable<Integer> {
                     + "bench.json, bench.csv, environment.json (uptime, CPU, git commit, ...), ddp_bench.jsonl.")
     Path record;
 
-    @Option(names = "--step-transport", paramLabel = "job|channel",
+    @Option(names = "--step-transport", paramLabel = "auto|channel|job",
             description = "How the Lockstep sides' steps reach the workers (see lockstep train --step-transport; "
-                    + "default: ${DEFAULT-VALUE}).")
-    String stepTransport = "job";
+                    + "default: ${DEFAULT-VALUE}; the header and bench.json name the one used).")
+    String stepTransport = "auto";
 
     @Option(names = "--python", paramLabel = "CMD",
             description = "Python for the pytorch-ddp side (default: the first of python3, /usr/bin/python3 that "
@@ -206,6 +206,7 @@ public final class BenchMain implements Callable<Integer> {
         BarrierRound barrier = null;
         try (JavaSparkContext sc = new JavaSparkContext(sparkConf(settings))) {
             sc.setLogLevel("WARN");
+            settings = settings.decided(sc);
             int limit = Math.min(settings.workers(), sc.defaultParallelism());
             env = new BenchEnv(Runtime.getRuntime().availableProcessors(),
                     System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")",

@@ -1,12 +1,14 @@
 package io.lockstep.bench;
 
-import java.nio.file.Files;
 import io.lockstep.config.StepTransportConfig;
+import io.lockstep.spark.TransportChoice;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import org.apache.spark.api.java.JavaSparkContext;
 
 /**
  * The validated settings of one bench run (everything from the command line but the data location).
@@ -35,7 +37,7 @@ record BenchSettings(List<Integer> batches, Set<Side> sides, int steps, int warm
     BenchSettings(List<Integer> batches, Set<Side> sides, int steps, int warmup, int jitWarmup, int paFits,
                   int paWarmup, int paMaxBatches, String master, int workers, long seed, Path out) {
         this(batches, sides, steps, warmup, jitWarmup, paFits, paWarmup, paMaxBatches, master, workers, seed, out,
-                null, null, "job");
+                null, null, "auto");
     }
 
     BenchSettings {
@@ -78,9 +80,16 @@ record BenchSettings(List<Integer> batches, Set<Side> sides, int steps, int warm
         lockstepTransport(stepTransport);
     }
 
-    /** The Lockstep sides' step transport ({@code --step-transport job|channel}). */
+    /** The Lockstep sides' step transport ({@code --step-transport auto|channel|job}). */
     StepTransportConfig transport() {
         return lockstepTransport(stepTransport);
+    }
+
+    /** These settings with {@code auto} decided for {@code sc} and P = {@link #workers()} ({@link TransportChoice}). */
+    BenchSettings decided(JavaSparkContext sc) {
+        String used = TransportChoice.of(sc, workers, transport()).used().label();
+        return new BenchSettings(batches, sides, steps, warmup, jitWarmup, paFits, paWarmup, paMaxBatches, master,
+                workers, seed, out, python, record, used);
     }
 
     private static StepTransportConfig lockstepTransport(String name) {

@@ -42,10 +42,10 @@ public record RunSpec(TrainConfig train, EpochWarmup warmupEpochs, DataSpec data
         }
     }
 
-    /** A spec whose steps go over {@linkplain StepTransportConfig#job() one Spark job each}. */
+    /** A spec with the {@linkplain StepTransportConfig#auto() default step transport}. */
     public RunSpec(TrainConfig train, EpochWarmup warmupEpochs, DataSpec data, ModelSpec model, OutputSpec output,
                    String master, int workers) {
-        this(train, warmupEpochs, data, model, output, master, workers, StepTransportConfig.job());
+        this(train, warmupEpochs, data, model, output, master, workers, StepTransportConfig.auto());
     }
 
     /** This spec for {@code p} workers (P resolved). */
@@ -87,7 +87,7 @@ public record RunSpec(TrainConfig train, EpochWarmup warmupEpochs, DataSpec data
         private OutputSpec output = OutputSpec.none();
         private String master;
         private int workers;
-        private StepTransportConfig transport = StepTransportConfig.job();
+        private StepTransportConfig transport = StepTransportConfig.auto();
 
         /** The training settings; their {@code workers} is used only when {@link #workers(int)} is given. */
         public Builder train(TrainConfig v) { train = v; return this; }
@@ -98,7 +98,7 @@ public record RunSpec(TrainConfig train, EpochWarmup warmupEpochs, DataSpec data
         public Builder master(String v) { master = v; return this; }
         /** P; 0 = Spark's default parallelism. */
         public Builder workers(int v) { workers = v; return this; }
-        /** The step transport; default {@link StepTransportConfig#job()}. */
+        /** The step transport; default {@link StepTransportConfig#auto()}. */
         public Builder transport(StepTransportConfig v) { transport = v; return this; }
 
         public RunSpec build() {

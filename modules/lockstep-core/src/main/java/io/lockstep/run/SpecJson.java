@@ -65,7 +65,8 @@ public final class SpecJson {
 
     /**
      * Specs written before a field existed (run.json of older runs) get its default: {@code output.keepCheckpoints},
-     * and {@code transport} = the job transport (the only one there was).
+     * and {@code transport} = the default, {@code auto} (a step's result does not depend on the transport, so an older
+     * run resumed over the channel continues exactly as over one job per step).
      */
     private static JsonNode withDefaultsOfNewerFields(JsonNode tree) {
         ObjectNode copy = tree.deepCopy();
@@ -73,7 +74,7 @@ public final class SpecJson {
             out.put("keepCheckpoints", OutputSpec.DEFAULT_KEEP_CHECKPOINTS);
         }
         if (!copy.has("transport")) {
-            copy.set("transport", JSON.valueToTree(StepTransportConfig.job()));
+            copy.set("transport", JSON.valueToTree(StepTransportConfig.auto()));
         }
         return copy;
     }

@@ -63,7 +63,7 @@ class SpecJsonTest {
     }
 
     @Test
-    void theStepTransportIsWrittenAsItsLabelAndASpecWithoutItIsTheJobTransport() {
+    void theStepTransportIsWrittenAsItsLabelAndASpecWithoutItIsTheDefaultAuto() {
         String json = SpecJson.write(everyField());
         JsonNode transport = SpecJson.tree(everyField()).path("transport");
         assertEquals("channel", transport.path("kind").asText());
@@ -71,18 +71,21 @@ class SpecJsonTest {
         assertEquals(Duration.ofSeconds(42), SpecJson.read(json).transport().stepTimeout());
         ObjectNode older = (ObjectNode) SpecJson.tree(everyField()).deepCopy();
         older.remove("transport");
-        assertEquals(StepTransportConfig.job(), SpecJson.fromTree(older).transport(), "run.json of older runs");
+        assertEquals(StepTransportConfig.auto(), SpecJson.fromTree(older).transport(), "run.json of older runs");
+        assertEquals(new StepTransportConfig(StepTransportConfig.Kind.AUTO, 600L), StepTransportConfig.parse("AUTO"));
+        assertEquals(StepTransportConfig.auto(), RunSpec.builder().build().transport(), "the builder's default");
     }
 
     @Test
     void badStepTransportsAreRefusedNamingTheField() {
-        assertEquals("step transport must be job or channel (got 'pigeon')", badTransport("\"pigeon\"", "600"));
+        assertEquals("step transport must be job, channel or auto (got 'pigeon')", badTransport("\"pigeon\"", "600"));
+        assertEquals("stepTimeoutSeconds must be a positive number of seconds (got -3)", badTransport("\"auto\"", "-3"));
         assertEquals("stepTimeoutSeconds must be a positive number of seconds (got 0)", badTransport("\"channel\"", "0"));
         assertEquals("stepTimeoutSeconds must be a positive number of seconds (got null)",
                 badTransport("\"channel\"", "null"));
         assertEquals("stepTimeoutSeconds applies to the channel transport only (got 5 for transport job)",
                 badTransport("\"job\"", "5"));
-        assertEquals("step transport must be job or channel (got 'channel ')", assertThrows(ConfigException.class,
+        assertEquals("step transport must be job, channel or auto (got 'channel ')", assertThrows(ConfigException.class,
                 () -> StepTransportConfig.parse("channel ")).getMessage());
         assertEquals("stepTimeout must be a whole number of seconds (got PT0.5S)", assertThrows(ConfigException.class,
                 () -> StepTransportConfig.channel(Duration.ofMillis(500))).getMessage());

@@ -75,23 +75,11 @@ final class ChannelTransport implements StepTransport {
 
     /**
      * Opens the channel's server for {@code partitions} partitions of {@code shards} (the job starts at the first
-     * step).
-     *
-     * @throws IllegalArgumentException when this context cannot run the channel (speculation on; a local master
-     *     with fewer task slots than partitions)
+     * step). The caller has checked that the context can run it ({@link TransportChoice}).
      */
     static ChannelTransport open(JavaSparkContext sc, JavaRDD<Shard> shards, int partitions, PartitionGradient gradient,
                                  FaultInjection faults, Duration stepTimeout) {
         SparkConf conf = sc.getConf();
-        if (conf.getBoolean("spark.speculation", false)) {
-            throw new IllegalArgumentException("step transport channel: spark.speculation=true would start duplicate"
-                    + " long-running channel tasks; disable it or use step transport job");
-        }
-        if (sc.isLocal() && sc.defaultParallelism() < partitions) {
-            throw new IllegalArgumentException("step transport channel keeps one task per partition running: " + partitions
-                    + " partitions need " + partitions + " task slots, master " + sc.master() + " has "
-                    + sc.defaultParallelism() + "; use fewer workers or step transport job");
-        }
         long timeout = stepTimeout.toMillis();
         String host = conf.get("spark.driver.host");
         return new ChannelTransport(sc, shards, partitions, gradient, faults, timeout,

@@ -21,6 +21,8 @@ import java.util.Map;
 import java.util.Optional;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Exact synchronous data-parallel training. Each step: the driver picks the global batch (from
@@ -38,6 +40,7 @@ import org.apache.spark.broadcast.Broadcast;
  * state lives in {@link DriverState}. The trainer knows nothing about files or the command line: results go to a {@link TrainListener} and the returned {@link TrainResult}.
  */
 public final class SyncTrainer {
+    private static final Logger LOG = LoggerFactory.getLogger(SyncTrainer.class);
     private final JavaSparkContext sc;
     private final ModelAdapter model;
     private final TrainConfig config;
@@ -48,7 +51,7 @@ public final class SyncTrainer {
     private final StepTransportConfig transport;
 
     public SyncTrainer(JavaSparkContext sc, ModelAdapter model, TrainConfig config) {
-        this(sc, model, config, FaultInjection.none(), new StopRequest(), null, StepTransportConfig.job());
+        this(sc, model, config, FaultInjection.none(), new StopRequest(), null, StepTransportConfig.auto());
     }
 
     private SyncTrainer(JavaSparkContext sc, ModelAdapter model, TrainConfig config, FaultInjection faults,
@@ -88,8 +91,9 @@ public final class SyncTrainer {
     }
 
     /**
-     * A trainer whose steps travel over {@code t} (default: {@link StepTransportConfig#job()}, one Spark job per
-     * step); the results do not depend on it.
+     * A trainer whose steps travel over {@code t} (default: {@link StepTransportConfig#auto()}, the step channel
+     * where the context can run it, else one Spark job per step; {@link TransportChoice}); the results do not
+     * depend on it.
      */
     public SyncTrainer withTransport(StepTransportConfig t) {
         return new SyncTrainer(sc, model, config, faults, stop, stepTimes, java.util.Objects.requireNonNull(t, "transport"));
@@ -156,8 +160,13 @@ public final class SyncTrainer {
 
     private StepTransport openTransport(ShardedDataset train) {
         PartitionGradient g = new PartitionGradient(model, config.microBatch(), config.seed());
-        return transport.kind() == StepTransportConfig.Kind.JOB ? new JobTransport(sc, train.shards(), g, faults)
-                : ChannelTransport.open(sc, train.shards(), train.numPartitions(), g, faults, transport.stepTimeout());
+        TransportChoice choice = TransportChoice.of(sc, train.numPartitions(), transport);
+        if (transport.kind() == StepTransportConfig.Kind.AUTO) {
+            LOG.info("step transport {}", choice.describe());
+        }
+        StepTransportConfig t = choice.used();
+        return t.kind() == StepTransportConfig.Kind.JOB ? new JobTransport(sc, train.shards(), g, faults)
+                : ChannelTransport.open(sc, train.shards(), train.numPartitions(), g, faults, t.stepTimeout());
     }
 
     /** The step loop, from {@code first}; every way out returns the result (or throws). */

@@ -93,7 +93,7 @@ class FaultInjectionTest {
             float[] again = new SyncTrainer(sc, bn, config).fit(replicated, TrainListener.NONE).params();
             awaitListenerBus();
             assertEquals(List.of(), failedTasks, "the fault-free runs have no failed task");
-            float[] faulty = new SyncTrainer(sc, bn, config)
+            float[] faulty = new SyncTrainer(sc, bn, config).withTransport(StepTransportConfig.job())
                     .withFaultInjection(new FaultInjection(Set.of(2L, 4L), Set.of(0, 1)))
                     .fit(replicated, TrainListener.NONE).params();
             awaitListenerBus();
@@ -110,12 +110,12 @@ class FaultInjectionTest {
         TrainConfig config = TrainConfig.builder().globalBatch(32).workers(2).steps(5).lr(1e-2)
                 .optimizer(OptimizerConfig.adam()).seed(SEED).build();
         List<StepMetrics> cleanSteps = new ArrayList<>();
-        TrainResult clean = new SyncTrainer(sc, model, config).fit(shards, recorder(cleanSteps));
+        TrainResult clean = new SyncTrainer(sc, model, config).fit(shards, recorder(cleanSteps)); // default: channel
         awaitListenerBus();
         assertEquals(List.of(), failedTasks, "the fault-free run has no failed task");
 
         List<StepMetrics> faultySteps = new ArrayList<>();
-        TrainResult faulty = new SyncTrainer(sc, model, config)
+        TrainResult faulty = new SyncTrainer(sc, model, config).withTransport(StepTransportConfig.job())
                 .withFaultInjection(new FaultInjection(Set.of(1L, 3L), Set.of(0, 1)))
                 .fit(shards, recorder(faultySteps));
         awaitListenerBus();
@@ -143,7 +143,8 @@ class FaultInjectionTest {
         TrainConfig config = TrainConfig.builder().globalBatch(32).workers(2).steps(5).lr(1e-2)
                 .optimizer(OptimizerConfig.adam()).seed(SEED).build();
         List<StepMetrics> cleanSteps = new ArrayList<>();
-        TrainResult clean = new SyncTrainer(sc, model, config).fit(shards, recorder(cleanSteps));
+        TrainResult clean = new SyncTrainer(sc, model, config).withTransport(StepTransportConfig.job())
+                .fit(shards, recorder(cleanSteps));
         awaitListenerBus();
         failedTasks.clear();
 
@@ -174,7 +175,8 @@ class FaultInjectionTest {
                 .optimizer(OptimizerConfig.adam()).seed(SEED).build();
         ShardedDataset replicated = ShardedDataset.replicate(sc, data, 2);
         try {
-            float[] clean = new SyncTrainer(sc, bn, config).fit(replicated, TrainListener.NONE).params();
+            float[] clean = new SyncTrainer(sc, bn, config).withTransport(StepTransportConfig.job())
+                    .fit(replicated, TrainListener.NONE).params();
             awaitListenerBus();
             failedTasks.clear();
             float[] faulty = new SyncTrainer(sc, bn, config).withTransport(StepTransportConfig.channel())

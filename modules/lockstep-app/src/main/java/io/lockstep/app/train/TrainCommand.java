@@ -137,15 +137,17 @@ public final class TrainCommand implements Callable<Integer> {
             description = "Testing only: fail the first attempt of the gradient tasks of every listed step x partition.")
     String injectFailures;
 
-    @Option(names = "--step-transport", paramLabel = "job|channel", defaultValue = "job",
+    @Option(names = "--step-transport", paramLabel = "auto|channel|job", defaultValue = "auto",
             description = "How each step reaches the workers: job = one Spark job per step; channel = one long-running "
                     + "Spark job whose tasks exchange every step with the driver over Spark's network transport "
-                    + "(authenticated and encrypted as spark.authenticate / spark.network.crypto.enabled say). The results "
-                    + "are identical. Default: ${DEFAULT-VALUE}.")
+                    + "(authenticated and encrypted as spark.authenticate / spark.network.crypto.enabled say; needs a "
+                    + "task slot per worker and spark.speculation off); auto = channel where it can run, else job (the "
+                    + "run says which and why). The results are identical. Default: ${DEFAULT-VALUE}.")
     String stepTransport;
 
     @Option(names = "--step-timeout", paramLabel = "SECONDS",
-            description = "With --step-transport channel: fail the run when one step takes longer. Default: 600.")
+            description = "With --step-transport channel or auto: fail the run when one step over the channel takes "
+                    + "longer. Default: 600.")
     Long stepTimeout;
 
     @Option(names = "--allow-changes", defaultValue = "false",
@@ -289,13 +291,13 @@ public final class TrainCommand implements Callable<Integer> {
         if (stepTimeout == null) {
             return t;
         }
-        if (t.kind() != StepTransportConfig.Kind.CHANNEL) {
-            throw new UsageException("--step-timeout " + stepTimeout + " applies to --step-transport channel only");
+        if (t.kind() == StepTransportConfig.Kind.JOB) {
+            throw new UsageException("--step-timeout " + stepTimeout + " applies to --step-transport channel or auto only");
         }
         if (stepTimeout <= 0) {
             throw new UsageException("--step-timeout: expected a positive number of seconds, got " + stepTimeout);
         }
-        return StepTransportConfig.channel(java.time.Duration.ofSeconds(stepTimeout));
+        return StepTransportConfig.of(t.kind(), java.time.Duration.ofSeconds(stepTimeout));
     }
 
     /** The value of {@code --global-batch} that selects a goodput-driven batch. */

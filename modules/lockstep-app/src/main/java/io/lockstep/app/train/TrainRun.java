@@ -15,6 +15,7 @@ import io.lockstep.spark.FaultInjection;
 import io.lockstep.spark.StopRequest;
 import io.lockstep.spark.TrainListener;
 import io.lockstep.spark.TrainResult;
+import io.lockstep.spark.TransportChoice;
 import io.lockstep.spark.run.InputCache;
 import io.lockstep.spark.run.Runner;
 import io.lockstep.train.TrainingCheckpoint;
@@ -116,11 +117,8 @@ public final class TrainRun {
         runner.preflight(resolved, in);
         Path outDir = Path.of(spec.output().dir());
         Map<String, Object> run = new RunInfo(resolved, in, runner.sparkInfo()).provenance();
-        StepTransportConfig transport = spec.transport();
-        run.put("step_transport", transport.label());
-        if (transport.stepTimeout() != null) {
-            run.put("step_timeout_s", transport.stepTimeout().toSeconds());
-        }
+        TransportChoice transport = usage(() -> runner.transport(resolved, in));
+        run.putAll(transportInfo(transport));
         Checkpointing checkpointing = checkpointing(runner, resolved.spec(), outDir, run);
         printResolved(output.console(), transport, resolved.config(), resolved.model(), in, runner.master(), runner.taskSlots());
         runner.uiUrl().ifPresent(url -> output.console().println("  Spark UI " + url));
@@ -132,7 +130,8 @@ public final class TrainRun {
             if (bar != null) {
                 listeners.add(bar);
             }
-            TrainResult result = runner.train(resolved, in, new Listeners(listeners), checkpointing, faults, stop);
+            TrainResult result = runner.train(resolved.withTransport(transport.used()), in, new Listeners(listeners),
+                    checkpointing, faults, stop);
             saveModels(output, resolved.model(), result, recorder);
             double seconds = (System.nanoTime() - start) / 1e9;
             run.put("result", RunInfo.result(result, seconds, output.saveModels()));
@@ -224,7 +223,26 @@ public final class TrainRun {
         return config.adaptiveBatch() == null ? config.globalBatch() : config.adaptiveBatch().maxBatch();
     }
 
-    private static void printResolved(PrintStream console, StepTransportConfig transport, TrainConfig config,
+    /**
+     * run.json's record of the transport: {@code step_transport} = the one used (what {@code lockstep advise} fits
+     * by), {@code step_timeout_s} for the channel, and for {@code auto} what was asked and, for job, why.
+     */
+    private static Map<String, Object> transportInfo(TransportChoice t) {
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("step_transport", t.used().label());
+        if (t.used().stepTimeout() != null) {
+            m.put("step_timeout_s", t.used().stepTimeout().toSeconds());
+        }
+        if (t.requested().kind() == StepTransportConfig.Kind.AUTO) {
+            m.put("step_transport_requested", t.requested().label());
+            if (t.reason() != null) {
+                m.put("step_transport_reason", t.reason());
+            }
+        }
+        return m;
+    }
+
+    private static void printResolved(PrintStream console, TransportChoice transport, TrainConfig config,
                                       ModelAdapter model, InputCache.Inputs in,
                                       String master, int taskSlots) {
         BatchPlan plan = config.batchPlan(in.train().size());
@@ -236,8 +254,7 @@ public final class TrainRun {
         console.printf("  Spark master %s, workers P=%d, global batch B=%d, per-worker batch ~%.1f%s%n", master,
                 config.workers(), config.globalBatch(), (double) config.globalBatch() / config.workers(),
                 config.microBatch() > 0 ? ", micro-batch " + config.microBatch() : "");
-        console.printf("  step transport %s%n", transport.kind() == StepTransportConfig.Kind.JOB ? "job (one Spark job per step)"
-                : String.format("channel (one long-running Spark job; step timeout %d s)", transport.stepTimeout().toSeconds()));
+        console.printf("  step transport %s%n", transport.describe());
         console.printf("  %s data, %s%n", in.train().placement().cliName(), ghostDescription(config, model, in.train().placement()));
         for (String warning : io.lockstep.run.RunWarnings.of(config, model.batchDependent(), in.train().placement(),
                 taskSlots)) {

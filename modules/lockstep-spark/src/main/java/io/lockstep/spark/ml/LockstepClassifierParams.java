@@ -103,9 +103,10 @@ public abstract class LockstepClassifierParams extends Estimator<LockstepClassif
         resume = new BooleanParam(this, "resume", "continue from the newest complete checkpoint in checkpointDir");
         stepTransport = new Param<>(this, "stepTransport", "how each step reaches the workers (as lockstep train"
                 + " --step-transport): job = one Spark job per step; channel = one long-running Spark job whose tasks"
-                + " exchange every step with the driver over Spark's network transport; the results are identical");
-        stepTimeout = new LongParam(this, "stepTimeout", "with stepTransport channel: seconds one step may take before"
-                + " fit fails; 0 = the default (600)");
+                + " exchange every step with the driver over Spark's network transport; auto (default) = channel where"
+                + " the Spark context can run it, else job; the results are identical");
+        stepTimeout = new LongParam(this, "stepTimeout", "with stepTransport channel or auto: seconds one step over"
+                + " the channel may take before fit fails; 0 = the default (600)");
 
         setDefault(labelCol, "label");
         setDefault(numClasses, 0);
@@ -140,7 +141,7 @@ public abstract class LockstepClassifierParams extends Estimator<LockstepClassif
         setDefault(checkpointEvery, 0L);
         setDefault(keepCheckpoints, io.lockstep.run.OutputSpec.DEFAULT_KEEP_CHECKPOINTS);
         setDefault(resume, false);
-        setDefault(stepTransport, "job");
+        setDefault(stepTransport, "auto");
         setDefault(stepTimeout, 0L);
     }
 

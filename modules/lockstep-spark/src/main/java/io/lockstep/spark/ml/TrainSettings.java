@@ -83,13 +83,12 @@ final class TrainSettings {
         StepTransportConfig.Kind kind = param("stepTransport", () -> StepTransportConfig.Kind.of(p.getStepTransport()
                 .trim()));
         long timeout = p.getStepTimeout();
-        if (timeout < 0 || (timeout > 0 && kind != StepTransportConfig.Kind.CHANNEL)) {
+        if (timeout < 0 || (timeout > 0 && kind == StepTransportConfig.Kind.JOB)) {
             throw new IllegalArgumentException(STAGE + " param stepTimeout: " + (timeout < 0 ? "must be a positive"
                     + " number of seconds, or 0 = the default (got " + timeout + ")" : "applies to stepTransport"
-                    + " channel only (got " + timeout + " with stepTransport " + kind.label() + ")"));
+                    + " channel or auto only (got " + timeout + " with stepTransport " + kind.label() + ")"));
         }
-        return kind == StepTransportConfig.Kind.JOB ? StepTransportConfig.job() : timeout == 0
-                ? StepTransportConfig.channel() : new StepTransportConfig(kind, timeout);
+        return StepTransportConfig.of(kind, timeout == 0 ? null : java.time.Duration.ofSeconds(timeout));
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.lockstep.spark.run;
 
 import io.lockstep.config.ConfigException;
+import io.lockstep.config.StepTransportConfig;
 import io.lockstep.config.TrainConfig;
 import io.lockstep.model.ModelAdapter;
 import io.lockstep.model.Models;
@@ -17,6 +18,7 @@ import io.lockstep.spark.StopRequest;
 import io.lockstep.spark.SyncTrainer;
 import io.lockstep.spark.TrainListener;
 import io.lockstep.spark.TrainResult;
+import io.lockstep.spark.TransportChoice;
 import io.lockstep.train.TrainingCheckpoint;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -45,7 +47,12 @@ public final class Runner implements AutoCloseable {
     }
 
     /** A run resolved against its data: P resolved in {@code spec}, the trainer's config, the model and the split data. */
-    public record Resolved(RunSpec spec, TrainConfig config, ModelAdapter model, SplitData data) {}
+    public record Resolved(RunSpec spec, TrainConfig config, ModelAdapter model, SplitData data) {
+        /** This run over step transport {@code t} (e.g. the one {@link Runner#transport} chose for {@code auto}). */
+        public Resolved withTransport(StepTransportConfig t) {
+            return new Resolved(spec.withTransport(t), config, model, data);
+        }
+    }
 
     /** A finished run. */
     public record Result(Resolved run, TrainResult result) {}
@@ -156,6 +163,16 @@ public final class Runner implements AutoCloseable {
                 .check(sc.getConf(), Runtime.getRuntime().maxMemory());
         ExecutorPreflight.of(run.model(), run.config(), in.train().placement(), in.train().numPartitions())
                 .check(sc.getConf(), sc.isLocal(), sc.defaultParallelism(), Runtime.getRuntime().maxMemory());
+    }
+
+    /**
+     * The step transport the run will use on this context ({@link TransportChoice}: {@code auto} decided, with the
+     * reason when it is the job transport).
+     *
+     * @throws ConfigException when the spec asks for the channel and this context cannot run it
+     */
+    public TransportChoice transport(Resolved run, InputCache.Inputs in) {
+        return TransportChoice.of(sc, in.train().numPartitions(), run.spec().transport());
     }
 
     /**

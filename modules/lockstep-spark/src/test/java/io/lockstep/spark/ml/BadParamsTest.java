@@ -98,9 +98,10 @@ class BadParamsTest {
     @Test
     void stepTransportParams() {
         assertContains(failure(c -> c.setStepTransport("rdma"), df), "LockstepClassifier param stepTransport",
-                "must be job or channel (got 'rdma')");
-        assertContains(failure(c -> c.setStepTimeout(30), df), "LockstepClassifier param stepTimeout",
-                "applies to stepTransport channel only (got 30 with stepTransport job)");
+                "must be job, channel or auto (got 'rdma')");
+        assertContains(failure(c -> c.setStepTransport("job").setStepTimeout(30), df),
+                "LockstepClassifier param stepTimeout", "applies to stepTransport channel or auto only (got 30 with"
+                + " stepTransport job)");
         assertContains(failure(c -> c.setStepTransport("channel").setStepTimeout(-1), df),
                 "LockstepClassifier param stepTimeout", "must be a positive number of seconds", "(got -1)");
     }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.lockstep.config.StepTransportConfig;
 import io.lockstep.config.TrainConfig;
 import io.lockstep.data.DataPlacement;
 import io.lockstep.model.ModelAdapter;
@@ -53,7 +54,10 @@ class EstimatorEqualsTrainerTest {
         spark.stop();
     }
 
-    /** What {@code lockstep train --dataset parquet:T --feature-cols 'x*' --classes 3 ...} runs. */
+    /**
+     * What {@code lockstep train --dataset parquet:T --feature-cols 'x*' --classes 3 --step-transport job ...} runs
+     * (over the job transport, so that the estimator's default, the channel here, is checked against the other one).
+     */
     private static float[] cliTrain(double validationFraction, DataPlacement placement) {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         IndexedExamples rows = SqlTables.read(spark, TableSpec.columns(TableSpec.Format.PARQUET, table, "label",
@@ -71,7 +75,8 @@ class EstimatorEqualsTrainerTest {
         ShardedDataset t = train.shard(P).placed(sc, placement);
         ShardedDataset v = validation == null ? null : validation.shard(P);
         EvalSets evalSets = EvalSets.none().with(EvalSets.TRAIN, t).with(EvalSets.VALIDATION, v);
-        TrainResult r = new SyncTrainer(sc, model, config).fit(t, evalSets, TrainListener.NONE);
+        TrainResult r = new SyncTrainer(sc, model, config).withTransport(StepTransportConfig.job())
+                .fit(t, evalSets, TrainListener.NONE);
         t.release();
         return r.params();
     }
