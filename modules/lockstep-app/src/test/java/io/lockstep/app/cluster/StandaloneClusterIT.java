@@ -76,20 +76,24 @@ class StandaloneClusterIT {
 
         Path localOut = tmp.resolve("a-local");
         long start = System.nanoTime();
-        runLocally(train, localOut);
+        List<String> local = new ArrayList<>(train); // the cluster run's default transport vs one job per step here
+        local.addAll(List.of("--step-transport", "job"));
+        runLocally(local, localOut);
         double localSeconds = (System.nanoTime() - start) / 1e9;
 
         Diff d = Diff.of(clusterOut.resolve("model.zip"), localOut.resolve("model.zip"));
-        System.out.printf("[cluster IT] a) 20 steps, P=2, B=64: cluster (submit.sh, %.1f s) vs local[2] (in-process, %.1f s):"
-                + " relative error %s, max |diff| %.3g over %,d params%n", submitted.seconds(), localSeconds,
-                d.describeRelative(), d.maxAbs(), d.count());
+        String used = new com.fasterxml.jackson.databind.ObjectMapper().readTree(clusterOut.resolve("run.json").toFile())
+                .path("step_transport").asText();
+        System.out.printf("[cluster IT] a) 20 steps, P=2, B=64: cluster (submit.sh, step transport %s, %.1f s) vs local[2]"
+                + " (in-process, job, %.1f s): relative error %s, max |diff| %.3g over %,d params%n", used,
+                submitted.seconds(), localSeconds, d.describeRelative(), d.maxAbs(), d.count());
         assertEquals(20, countSteps(clusterOut));
         assertTrue(d.relative() <= TOLERANCE, "cluster and local parameters differ: " + d);
     }
 
     @Test
     void killedExecutorIsRecoveredWithIdenticalResult() throws Exception {
-        killedExecutorRun("b", List.of());
+        killedExecutorRun("b", List.of("--step-transport", "job"));
     }
 
     /**
