@@ -29,15 +29,20 @@ def num(v):
     return float(v) if v not in ("", None) else math.nan
 
 
-def evals(sweeps, name, run, kind="eval"):
+def records(run_dir, kind):
+    """The records of type `kind` in a run directory's metrics.jsonl (or metrics.jsonl.gz): the scripts' one reader."""
     out = []
-    path = os.path.join(sweeps, name, "runs", run, "metrics.jsonl")
+    path = os.path.join(run_dir, "metrics.jsonl")
     with (open(path) if os.path.exists(path) else gzip.open(path + ".gz", "rt")) as f:  # results/ keeps them gzipped
         for line in f:
             rec = json.loads(line)
             if rec.get("type") == kind:
                 out.append(rec)
     return out
+
+
+def evals(sweeps, name, run, kind="eval"):
+    return records(os.path.join(sweeps, name, "runs", run), kind)
 
 
 def fit_critical_batch(bs, ss):

@@ -94,12 +94,15 @@ final class BaselineCommand implements Callable<Integer> {
         long every = evalEachEpoch ? plan.stepsPerEpoch() : steps;
         for (long from = 0; from < steps; from += every) {
             long to = Math.min(steps, from + every);
+            long s0 = System.nanoTime();
             lastLoss = PlainDl4j.train(net, train, plan, ghostBatch, seed, from, to, false);
+            long s1 = System.nanoTime();
             if (evalEachEpoch) {
                 double[] tr = PlainDl4j.evaluate(net, train, EVAL_CHUNK);
                 double[] te = PlainDl4j.evaluate(net, test, EVAL_CHUNK);
-                out.printf(Locale.ROOT, "  after step %d: train loss %.4f, accuracy %.4f; test loss %.4f, accuracy %.4f%n",
-                        to, tr[0], tr[1], te[0], te[1]);
+                out.printf(Locale.ROOT, "  after step %d: train loss %.4f, accuracy %.4f; test loss %.4f, accuracy %.4f;"
+                        + " %.2f s steps (%.2f ms/step), %.2f s evaluating%n", to, tr[0], tr[1], te[0], te[1],
+                        (s1 - s0) / 1e9, (s1 - s0) / 1e6 / (to - from), (System.nanoTime() - s1) / 1e9);
             }
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
