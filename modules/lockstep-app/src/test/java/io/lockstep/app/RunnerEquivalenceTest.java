@@ -82,7 +82,7 @@ class RunnerEquivalenceTest {
         };
         sc.addSparkListener(descriptions);
         try {
-            RunSpec job = spec(io.lockstep.data.DataPlacement.SHARDED);
+            RunSpec job = spec(io.lockstep.data.DataPlacement.SHARDED).withTransport(StepTransportConfig.job());
             float[] viaJobs = runner.run(job, TrainListener.NONE).result().params();
             float[] viaChannel = runner.run(job.withTransport(StepTransportConfig.channel()), TrainListener.NONE)
                     .result().params();

@@ -51,9 +51,10 @@ class SweepCliErrorsTest {
                 Arguments.of("conflicting options", "name: s\nbase:\n" + data() + "  epochs: 1\n  steps: 10\n",
                         List.of("run 'run'", "--epochs or --steps")),
                 Arguments.of("unknown step transport", "name: s\nbase:\n" + data() + "  step-transport: pigeon\n",
-                        List.of("--step-transport", "must be job or channel (got 'pigeon')")),
-                Arguments.of("step timeout without the channel", "name: s\nbase:\n" + data() + "  step-timeout: 5\n",
-                        List.of("--step-timeout 5", "--step-transport channel only")),
+                        List.of("--step-transport", "must be job, channel or auto (got 'pigeon')")),
+                Arguments.of("step timeout without the channel", "name: s\nbase:\n" + data()
+                        + "  step-transport: job\n  step-timeout: 5\n",
+                        List.of("--step-timeout 5", "--step-transport channel or auto only")),
                 Arguments.of("target without validation", "name: s\nbase:\n" + data() + "stop:\n  target-accuracy: 0.9\n",
                         List.of("--target-accuracy", "--validation-fraction")));
     }

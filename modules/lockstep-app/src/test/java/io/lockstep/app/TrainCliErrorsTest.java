@@ -76,8 +76,9 @@ class TrainCliErrorsTest {
     @Test
     void badStepTransport() {
         assertClean(train("--step-transport", "rdma"), Main.EXIT_USAGE, "--step-transport",
-                "must be job or channel (got 'rdma')");
-        assertClean(train("--step-timeout", "60"), Main.EXIT_USAGE, "--step-timeout 60", "--step-transport channel only");
+                "must be job, channel or auto (got 'rdma')");
+        assertClean(train("--step-transport", "job", "--step-timeout", "60"), Main.EXIT_USAGE, "--step-timeout 60",
+                "--step-transport channel or auto only");
         assertClean(train("--step-transport", "channel", "--step-timeout", "0"), Main.EXIT_USAGE, "--step-timeout",
                 "got 0");
     }

@@ -73,7 +73,7 @@ class BenchMainTest {
     void unknownStepTransportExitsWithTwoBeforeLoadingData() {
         Path missing = dir.resolve("no-data");
         String e = run(2, "--data-dir", missing.toString(), "--step-transport", "rdma");
-        assertTrue(e.startsWith("lockstep bench: --step-transport: step transport must be job or channel (got 'rdma')"), e);
+        assertTrue(e.startsWith("lockstep bench: --step-transport: step transport must be job, channel or auto (got 'rdma')"), e);
         assertEquals(1, e.strip().lines().count(), e);
         assertTrue(Files.notExists(missing), "no data was fetched");
     }
