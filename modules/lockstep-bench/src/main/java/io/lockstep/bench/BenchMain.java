@@ -375,7 +375,10 @@ public final class BenchMain implements Callable<Integer> {
         return BenchRow.of(b, s.workers(), limit, results, breakdown, ddpResult);
     }
 
-    /** Whether a Lockstep side runs with the step channel (then the bench measures the channel's floor too). */
+    /**
+     * Whether a Lockstep side runs with the step channel, asked for or chosen by {@code auto} (then the bench also
+     * measures the channel's floor); {@code s} has its transport decided.
+     */
     private static boolean channelSides(BenchSettings s) {
         return s.transport().kind() == StepTransportConfig.Kind.CHANNEL
                 && (s.runs(Side.LOCKSTEP) || s.runs(Side.LOCKSTEP_SHARDED));

@@ -39,7 +39,8 @@ public final class ChannelFloor {
      * tasks answer with {@code numParams} floats.
      *
      * @throws IllegalArgumentException for a count below its minimum (partitions, numParams, rounds ≥ 1,
-     *     warmupRounds ≥ 0), or when the context cannot run the channel ({@link ChannelTransport#open})
+     *     warmupRounds ≥ 0), or (a {@link io.lockstep.config.ConfigException}) when the context cannot run the
+     *     channel for {@code partitions} partitions ({@link TransportChoice})
      * @throws IllegalStateException when a round fails (one line, as a training step's would)
      */
     public static Result measure(JavaSparkContext sc, int partitions, int numParams, int warmupRounds, int rounds) {
@@ -53,6 +54,7 @@ public final class ChannelFloor {
         atLeast("numParams", numParams, 1);
         atLeast("warmupRounds", warmupRounds, 0);
         atLeast("rounds", rounds, 1);
+        TransportChoice.of(sc, partitions, StepTransportConfig.channel()); // refuses a context that cannot run it
         StepShare[] shares = new StepShare[partitions];
         List<Shard> shards = new ArrayList<>();
         for (int p = 0; p < partitions; p++) {

@@ -17,7 +17,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * The channel floor runs real channel rounds on both local paths (in-process and loopback network, told apart by
  * the Netty client threads only a network link starts): every round brings back P partials of the parameters'
  * length answering that round, the timed rounds are the ones asked for, and the channel's tasks are gone afterwards
- * (a job needing every task slot runs). No timing is asserted.
+ * (a job needing every task slot runs). Bad counts and a context without a slot per partition are refused in one
+ * line. No timing is asserted.
  */
 class ChannelFloorTest {
     private static final int PARTITIONS = 2;
@@ -54,7 +55,7 @@ class ChannelFloorTest {
     }
 
     @Test
-    void refusesCountsBelowTheirMinimum() {
+    void refusesCountsBelowTheirMinimumAndMorePartitionsThanTaskSlots() {
         JavaSparkContext sc = context(true);
         try {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
@@ -62,6 +63,9 @@ class ChannelFloorTest {
             assertEquals("channel floor: rounds must be >= 1 (got 0)", e.getMessage());
             e = assertThrows(IllegalArgumentException.class, () -> ChannelFloor.measure(sc, PARTITIONS, 0, 0, 1));
             assertEquals("channel floor: numParams must be >= 1 (got 0)", e.getMessage());
+            e = assertThrows(IllegalArgumentException.class, () -> ChannelFloor.measure(sc, 3, PARAMS, 0, 1));
+            String refused = "step transport channel: 3 partitions need 3 task slots, master local[2] has 2";
+            assertTrue(e.getMessage().startsWith(refused), e.getMessage());
         } finally {
             sc.stop();
         }
