@@ -2,6 +2,7 @@ package io.lockstep.bench;
 
 import io.lockstep.app.data.MnistFetcher;
 import io.lockstep.bench.jmh.JmhMain;
+import io.lockstep.config.StepTransportConfig;
 import io.lockstep.data.Dataset;
 import io.lockstep.model.BlasThreads;
 import io.lockstep.data.IdxReader;
@@ -46,7 +47,7 @@ import picocli.CommandLine.Spec;
                         + "'lockstep bench transform --help' measures distributed scoring (Spark ML transform)."})
 public final class BenchMain implements Callable<Integer> {
     private static final double LR = 1e-3;
-    /** Timed jobs of each kind for the {@link SparkFloor}. */
+    /** Timed jobs of each kind for the {@link SparkFloor}, and timed rounds for the {@link ChannelFloorMedians}. */
     private static final int FLOOR_JOBS = 400;
     /** Timed rounds per task for the {@link BarrierRound}. */
     private static final int BARRIER_ROUNDS = 5;
@@ -203,6 +204,7 @@ public final class BenchMain implements Callable<Integer> {
         List<BenchRow> rows;
         BenchEnv env;
         SparkFloor floor;
+        ChannelFloorMedians channelFloor = null;
         BarrierRound barrier = null;
         try (JavaSparkContext sc = new JavaSparkContext(sparkConf(settings))) {
             sc.setLogLevel("WARN");
@@ -215,6 +217,10 @@ public final class BenchMain implements Callable<Integer> {
             printHeader(env, settings, model, train, mnist, ddpHeader);
             floor = SparkFloor.measure(sc, settings.workers(), model.numParams(), FLOOR_JOBS);
             stdout.println("  Spark floor: " + floor.describe(settings.workers(), model.numParams()));
+            if (channelSides(settings)) {
+                channelFloor = ChannelFloorMedians.measure(sc, settings.workers(), model.numParams(), FLOOR_JOBS);
+                stdout.println("  Channel floor: " + channelFloor.describe(settings.workers(), model.numParams()));
+            }
             if (settings.master().startsWith("local")) { // a barrier stage needs all P slots free at once
                 barrier = BarrierRound.measure(sc, settings.workers(), BARRIER_ROUNDS);
                 stdout.println("  persistent tasks: " + barrier.describe(settings.workers()));
@@ -237,7 +243,8 @@ public final class BenchMain implements Callable<Integer> {
         stdout.println();
         stdout.print(Targets.format(targets));
         double wall = (System.nanoTime() - start) / 1e9;
-        BenchReport report = new BenchReport(env, settings, floor, barrier, rows, targets, wall, skipped);
+        BenchReport report = new BenchReport(env, settings, floor, channelFloor, barrier, rows, targets, wall,
+                skipped);
         if (settings.out() != null) {
             ResultFiles.write(report, settings.out());
             stdout.println("results written to " + settings.out());
@@ -366,6 +373,15 @@ public final class BenchMain implements Callable<Integer> {
         }
         stdout.printf(Locale.ROOT, "  B=%d: %s%n", b, String.join(", ", done));
         return BenchRow.of(b, s.workers(), limit, results, breakdown, ddpResult);
+    }
+
+    /**
+     * Whether a Lockstep side runs with the step channel, asked for or chosen by {@code auto} (then the bench also
+     * measures the channel's floor); {@code s} has its transport decided.
+     */
+    private static boolean channelSides(BenchSettings s) {
+        return s.transport().kind() == StepTransportConfig.Kind.CHANNEL
+                && (s.runs(Side.LOCKSTEP) || s.runs(Side.LOCKSTEP_SHARDED));
     }
 
     /** Runs {@code body} with {@code n} BLAS threads, then restores the previous count. */

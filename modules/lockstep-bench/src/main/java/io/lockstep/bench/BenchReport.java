@@ -6,11 +6,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Everything a run produced; the JSON shape of {@code --out FILE.json} ({@code barrierRound} null on clusters).
+ * Everything a run produced; the JSON shape of {@code --out FILE.json} ({@code barrierRound} null on clusters;
+ * {@code channelFloor} null unless a Lockstep side ran with the step channel).
  * {@code skipped}: sides that were asked for but could not run, by side key, with the reason printed.
  */
-record BenchReport(BenchEnv env, BenchSettings settings, SparkFloor sparkFloor, BarrierRound barrierRound,
-                   List<BenchRow> rows,
+record BenchReport(BenchEnv env, BenchSettings settings, SparkFloor sparkFloor, ChannelFloorMedians channelFloor,
+                   BarrierRound barrierRound, List<BenchRow> rows,
                    List<Target> targets, double wallSeconds, Map<String, String> skipped) {
     BenchReport {
         rows = List.copyOf(rows);
@@ -18,8 +19,8 @@ record BenchReport(BenchEnv env, BenchSettings settings, SparkFloor sparkFloor, 
         skipped = Collections.unmodifiableMap(new LinkedHashMap<>(skipped));
     }
 
-    BenchReport(BenchEnv env, BenchSettings settings, SparkFloor sparkFloor, BarrierRound barrierRound,
-                List<BenchRow> rows, List<Target> targets, double wallSeconds) {
-        this(env, settings, sparkFloor, barrierRound, rows, targets, wallSeconds, Map.of());
+    BenchReport(BenchEnv env, BenchSettings settings, SparkFloor sparkFloor, ChannelFloorMedians channelFloor,
+                BarrierRound barrierRound, List<BenchRow> rows, List<Target> targets, double wallSeconds) {
+        this(env, settings, sparkFloor, channelFloor, barrierRound, rows, targets, wallSeconds, Map.of());
     }
 }

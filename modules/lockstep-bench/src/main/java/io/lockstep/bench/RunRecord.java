@@ -18,9 +18,9 @@ import org.apache.commons.io.output.TeeOutputStream;
  * {@code --record DIR}: the raw outputs of one bench run in a directory meant to be committed (e.g.
  * {@code results/bench/<name>/}), so every number quoted from the run can be checked against them:
  * {@code console.txt} (everything the bench printed), {@code bench.json} and {@code bench.csv} (every side at
- * every B, settings, Spark floor, targets), {@code environment.json} ({@code uptime} and {@code /proc/loadavg}
- * at start and end, CPU, memory, OS, Java, Python/torch, git commit and whether the tree had changes, the
- * command line) and, when the PyTorch DDP side ran, {@code ddp_bench.jsonl} (the script's lines as printed).
+ * every B, settings, Spark and channel floors, targets), {@code environment.json} ({@code uptime} and
+ * {@code /proc/loadavg} at start and end, CPU, memory, OS, Java, Python/torch, git commit and whether the tree
+ * had changes, the command line) and, when the PyTorch DDP side ran, {@code ddp_bench.jsonl} (the script's lines as printed).
  * A directory that exists and is not empty is refused, so a recorded run is never overwritten.
  */
 final class RunRecord {

@@ -3,7 +3,8 @@
  * (one and two BLAS threads), DL4J Spark's {@code ParameterAveragingTrainingMaster} and the machine's
  * measured data-parallel ceiling (two concurrent single-thread fits, {@link io.lockstep.bench.Dl4jPairBench}),
  * on the same model, global batches and batch sequence, plus what Spark alone costs for a job of the
- * step's shape ({@link io.lockstep.bench.SparkFloor}) and for a barrier round of persistent tasks
+ * step's shape ({@link io.lockstep.bench.SparkFloor}), what the step channel costs without training
+ * ({@link io.lockstep.bench.ChannelFloorMedians}) and for a barrier round of persistent tasks
  * ({@link io.lockstep.bench.BarrierRound}). A measurement tool, not a test: it prints numbers and
  * the issue's targets and never asserts. Entry point: {@link io.lockstep.bench.BenchMain}
  * ({@code bin/lockstep bench}; {@code bin/lockstep bench jmh} runs the JMH micro-benchmarks of

@@ -29,7 +29,9 @@ class ResultFilesTest {
         BenchSettings s = new BenchSettings(List.of(256, 1024), EnumSet.allOf(Side.class), 30, 5, 200, 3, 1, 10,
                 "local[2]", 2, 42, out);
         List<BenchRow> rows = rows();
-        return new BenchReport(env, s, new SparkFloor(3.5, 6.25, 7.5, 40), new BarrierRound(0.5, 10), rows, Targets.evaluate(rows), 12.5);
+        return new BenchReport(env, s, new SparkFloor(3.5, 6.25, 7.5, 40),
+                new ChannelFloorMedians("network", 0.25, 2.5, 0.125, 2.75, 40), new BarrierRound(0.5, 10), rows,
+                Targets.evaluate(rows), 12.5);
     }
 
     @Test
@@ -68,6 +70,8 @@ class ResultFilesTest {
         assertTrue(n.get("targets").get(0).has("met"));
         assertEquals(12.5, n.get("wallSeconds").asDouble());
         assertEquals(6.25, n.get("sparkFloor").get("resultJobMs").asDouble());
+        assertEquals("network", n.get("channelFloor").get("path").asText());
+        assertEquals(2.75, n.get("channelFloor").get("floorMs").asDouble());
     }
 
     @Test

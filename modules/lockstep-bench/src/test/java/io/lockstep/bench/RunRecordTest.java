@@ -29,7 +29,7 @@ class RunRecordTest {
         DdpResult ddp = DdpResult.parse(DdpBenchTest.line(256, 20, 12, 15));
         Map<Side, SideResult> sides = Map.of(Side.LOCKSTEP, Results.rate(256, 1000), Side.PYTORCH_DDP, ddp.sideResult());
         List<BenchRow> rows = List.of(BenchRow.of(256, 2, 2, sides, Results.breakdown(256, 9), ddp));
-        return new BenchReport(env, s, new SparkFloor(3.5, 6.25, 7.5, 40), null, rows, Targets.evaluate(rows), 3,
+        return new BenchReport(env, s, new SparkFloor(3.5, 6.25, 7.5, 40), null, null, rows, Targets.evaluate(rows), 3,
                 Map.of("lockstep-sharded", "not asked"));
     }
 

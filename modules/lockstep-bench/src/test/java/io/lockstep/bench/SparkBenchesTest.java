@@ -107,6 +107,16 @@ class SparkBenchesTest {
     }
 
     @Test
+    void channelFloorRunsItsRoundsOnTheInProcessPath() {
+        ChannelFloorMedians f = ChannelFloorMedians.measure(sc, 2, 1000, 4);
+        assertEquals(4, f.rounds());
+        assertEquals("in-process", f.path());
+        assertTrue(f.describe(2, 1000).startsWith("in-process path, 2 tasks answering 1,000 floats each"),
+                f.describe(2, 1000));
+        assertEquals(3, sc.parallelize(List.of(1, 2, 3), 2).count(), "the channel's tasks are gone");
+    }
+
+    @Test
     void barrierRoundsAreTimedInsideEveryTask() {
         BarrierRound b = BarrierRound.measure(sc, 2, 2);
         assertEquals(2, b.rounds());

@@ -9,17 +9,18 @@ import org.apache.spark.api.java.function.VoidFunction;
 /**
  * The long-running task of the step channel for one partition: keeps its shard (and, through
  * {@link io.lockstep.model.WorkerPool}, its network), connects to the driver's channel, registers
- * (partition, attempt) and then answers every step order with {@link PartitionGradient} until the driver says
- * stop. A task in the driver's own JVM (local mode) links to the driver's hub in-process ({@link LocalLink}).
- * Losing the connection fails the attempt, so Spark runs a new one ({@code spark.task.maxFailures}), which
- * registers again; the driver re-sends it the current step. Killed with its job, it ends within a second.
+ * (partition, attempt) and then answers every step order with its {@link PartitionCompute}
+ * ({@link PartitionGradient} in training) until the driver says stop. A task in the driver's own JVM (local
+ * mode) links to the driver's hub in-process ({@link LocalLink}). Losing the connection fails the attempt, so
+ * Spark runs a new one ({@code spark.task.maxFailures}), which registers again; the driver re-sends it the current
+ * step. Killed with its job, it ends within a second.
  */
 final class ChannelTask implements VoidFunction<Iterator<Shard>> {
     private static final long serialVersionUID = 1L;
     /** How often the task thread looks at its kill flag while idle. */
     private static final long POLL_MILLIS = 500;
 
-    private final PartitionGradient gradient;
+    private final PartitionCompute gradient;
     private final FaultInjection faults;
     private final String host;
     private final int port;
@@ -28,7 +29,7 @@ final class ChannelTask implements VoidFunction<Iterator<Shard>> {
     /** The channel's key in {@link LocalChannels}; null: always over the network. */
     private final String localKey;
 
-    ChannelTask(PartitionGradient gradient, FaultInjection faults, String host, int port, String channelId,
+    ChannelTask(PartitionCompute gradient, FaultInjection faults, String host, int port, String channelId,
                 long idleTimeoutMillis, String localKey) {
         this.localKey = localKey;
         this.gradient = gradient;

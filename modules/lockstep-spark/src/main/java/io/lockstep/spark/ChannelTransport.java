@@ -36,7 +36,7 @@ final class ChannelTransport implements StepTransport {
     private final JavaSparkContext sc;
     private final JavaRDD<Shard> shards;
     private final int partitions;
-    private final PartitionGradient gradient;
+    private final PartitionCompute gradient;
     private final FaultInjection faults;
     private final long timeoutMillis;
     private final ChannelHub hub;
@@ -54,7 +54,7 @@ final class ChannelTransport implements StepTransport {
     /** Whether tasks in this JVM (local mode) link to the hub in-process ({@value #IN_PROCESS}). */
     private final boolean inProcess;
 
-    private ChannelTransport(JavaSparkContext sc, JavaRDD<Shard> shards, int partitions, PartitionGradient gradient,
+    private ChannelTransport(JavaSparkContext sc, JavaRDD<Shard> shards, int partitions, PartitionCompute gradient,
                              FaultInjection faults, long timeoutMillis, ChannelSecurity security, String host,
                              String bindAddress, boolean inProcess) {
         this.inProcess = inProcess;
@@ -77,7 +77,7 @@ final class ChannelTransport implements StepTransport {
      * Opens the channel's server for {@code partitions} partitions of {@code shards} (the job starts at the first
      * step). The caller has checked that the context can run it ({@link TransportChoice}).
      */
-    static ChannelTransport open(JavaSparkContext sc, JavaRDD<Shard> shards, int partitions, PartitionGradient gradient,
+    static ChannelTransport open(JavaSparkContext sc, JavaRDD<Shard> shards, int partitions, PartitionCompute gradient,
                                  FaultInjection faults, Duration stepTimeout) {
         SparkConf conf = sc.getConf();
         long timeout = stepTimeout.toMillis();

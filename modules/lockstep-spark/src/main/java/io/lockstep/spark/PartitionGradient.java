@@ -5,7 +5,6 @@ import io.lockstep.grad.GradientSum;
 import io.lockstep.model.BlasThreads;
 import io.lockstep.model.ModelAdapter;
 import io.lockstep.model.WorkerPool;
-import java.io.Serializable;
 
 /**
  * The executor-side computation of one partition's part of a step, shared by both step transports: the
@@ -17,10 +16,10 @@ import java.io.Serializable;
  * @param microBatch examples per accumulated forward/backward pass (0 = one pass per ghost batch)
  * @param seed       the run's seed (every pass seeds its random stream from it, {@link io.lockstep.model.PassSeed})
  */
-record PartitionGradient(ModelAdapter model, int microBatch, long seed) implements Serializable {
+record PartitionGradient(ModelAdapter model, int microBatch, long seed) implements PartitionCompute {
 
-    /** The partial of {@code shard} for {@code share} at {@code step}, and how long computing it took. */
-    TaskResult compute(Shard shard, float[] params, StepShare share, long step) {
+    @Override
+    public TaskResult compute(Shard shard, float[] params, StepShare share, long step) {
         BlasThreads.onePerTask();
         long start = System.nanoTime();
         GradientSum sum = WorkerPool.withWorker(model,
