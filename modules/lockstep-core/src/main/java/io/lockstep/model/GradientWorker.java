@@ -4,6 +4,8 @@ import io.lockstep.data.StepShare;
 import io.lockstep.grad.EvalSum;
 import io.lockstep.grad.GradientSum;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -24,6 +26,13 @@ import org.nd4j.linalg.factory.Nd4j;
  * Before every pass the thread's ND4J random stream is seeded with {@link PassSeed#of}(run seed, step,
  * ghost index, micro index), so dropout masks and weight noise are a function of the pass alone.
  * With no regularization in the configuration the gradient and score contain no regularization terms.
+ *
+ * <h2>What is reused across passes</h2>
+ * The input and label matrices DL4J reads are kept per pass size ({@link PassInputs}) and overwritten in
+ * full before every pass. The gradient array of a call's first pass becomes the returned partial's and is
+ * never touched again by the worker: callers keep it past the next call (the job transport serializes it
+ * later, the step channel hands it to the driver and recycles it there). The array of each later pass of
+ * the same call is added into that one at once and dropped, so it is a per-worker scratch array.
  */
 public final class GradientWorker {
     private final Network net;
@@ -32,6 +41,8 @@ public final class GradientWorker {
     private final int[][] statRanges;
     private final int[][] frozenRanges;
     private final int[][] trainableRanges;
+    private final PassInputs inputs;
+    private float[] scratch; // the gradient of a call's second and later passes
 
     GradientWorker(Network net, ParamLayout layout, int numFeatures, int numClasses) {
         this.net = net;
@@ -40,6 +51,7 @@ public final class GradientWorker {
         this.statRanges = layout.ranges(ParamRole.RUNNING_STAT);
         this.frozenRanges = layout.ranges(ParamRole.FROZEN);
         this.trainableRanges = layout.trainableRanges();
+        this.inputs = new PassInputs(numFeatures, numClasses);
     }
 
     /**
@@ -75,19 +87,30 @@ public final class GradientWorker {
             int to = share.ghostEnd(g);
             int m = microBatch <= 0 ? to - from : microBatch;
             for (int start = from, micro = 0; start < to; start += m, micro++) {
-                int[] rows = Arrays.copyOfRange(share.rows(), start, Math.min(to, start + m));
                 Nd4j.getRandom().setSeed(PassSeed.of(seed, step, share.firstGhost() + g, micro));
-                total = total.plus(forwardBackward(features, labels, rows));
+                float[] grad = total.isEmpty() ? new float[params.length] : scratch(params.length);
+                total = total.plus(forwardBackward(features, labels, share.rows(), start, Math.min(to, start + m), grad));
             }
         }
         net.clear();
         return total;
     }
 
-    private GradientSum forwardBackward(float[] features, int[] labels, int[] rows) {
-        net.computeGradient(gatherFeatures(features, rows), oneHot(labels, rows));
-        float[] grad = NdBuffers.toFloats(net.gradients());
-        int b = rows.length;
+    private float[] scratch(int n) {
+        if (scratch == null || scratch.length != n) {
+            scratch = new float[n];
+        }
+        return scratch;
+    }
+
+    /** One pass on {@code rows[from, to)}; the partial's gradient is written into {@code grad}. */
+    private GradientSum forwardBackward(float[] features, int[] labels, int[] rows, int from, int to, float[] grad) {
+        PassInputs.Pair in = inputs.of(to - from);
+        NdBuffers.gatherRowsInto(in.x(), features, rows, from, to, numFeatures);
+        NdBuffers.oneHotInto(in.y(), labels, rows, from, to, numClasses);
+        net.computeGradient(in.x(), in.y());
+        NdBuffers.copyTo(net.gradients(), grad);
+        int b = to - from;
         for (int[] r : statRanges) {
             for (int i = r[0]; i < r[1]; i++) {
                 grad[i] *= b;
@@ -114,22 +137,20 @@ public final class GradientWorker {
         EvalSum total = EvalSum.empty();
         for (int start = from; start < to; start += chunk) {
             int end = Math.min(to, start + chunk);
-            int[] rows = new int[end - start];
-            for (int i = 0; i < rows.length; i++) {
-                rows[i] = start + i;
-            }
-            INDArray x = gatherFeatures(features, rows);
-            INDArray y = oneHot(labels, rows);
-            Network.Inference inf = net.infer(x, y); // one forward pass for both loss and predictions
+            int n = end - start;
+            PassInputs.Pair in = inputs.of(n);
+            NdBuffers.copyRowsInto(in.x(), features, start, end, numFeatures);
+            NdBuffers.oneHotRangeInto(in.y(), labels, start, end, numClasses);
+            Network.Inference inf = net.infer(in.x(), in.y()); // one forward pass for both loss and predictions
+            int[] predicted = inf.output().argMax(1).toIntVector(); // one bulk read, not one native call per row
             long correct = 0;
-            INDArray predicted = inf.output().argMax(1);
-            for (int i = 0; i < rows.length; i++) {
-                if (predicted.getInt(i) == labels[rows[i]]) {
+            for (int i = 0; i < n; i++) {
+                if (predicted[i] == labels[start + i]) {
                     correct++;
                 }
             }
-            double lossSum = inf.meanLoss() * rows.length;
-            total = total.merge(new EvalSum(lossSum, correct, rows.length));
+            double lossSum = inf.meanLoss() * n;
+            total = total.merge(new EvalSum(lossSum, correct, n));
         }
         net.clear();
         return total;
@@ -148,11 +169,41 @@ public final class GradientWorker {
         NdBuffers.copyInto(params, net.params());
     }
 
-    private INDArray gatherFeatures(float[] features, int[] rows) {
-        return NdBuffers.gatherRows(features, rows, numFeatures);
-    }
+    /**
+     * The input and label matrices of the worker's passes, one pair per pass size, reused across passes and calls
+     * (a worker is single-threaded, and every pass overwrites all of its pair before DL4J reads it, so nothing of
+     * an earlier pass can show through). It holds the {@value #SIZES} most recently used sizes: a step's ghost or
+     * micro-batch size and its remainder, and evaluation's chunk and last chunk.
+     */
+    static final class PassInputs {
+        static final int SIZES = 4;
 
-    private INDArray oneHot(int[] labels, int[] rows) {
-        return NdBuffers.oneHot(labels, rows, numClasses);
+        /** One pass's {@code rows × features} inputs and {@code rows × classes} one-hot labels. */
+        record Pair(INDArray x, INDArray y) {}
+
+        private final int numFeatures;
+        private final int numClasses;
+        private final Map<Integer, Pair> bySize = new LinkedHashMap<>(8, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<Integer, Pair> eldest) {
+                return size() > SIZES;
+            }
+        };
+
+        PassInputs(int numFeatures, int numClasses) {
+            this.numFeatures = numFeatures;
+            this.numClasses = numClasses;
+        }
+
+        /** The pair for {@code rows} rows (created on first use; contents are whatever the last pass left). */
+        Pair of(int rows) {
+            return bySize.computeIfAbsent(rows, n -> new Pair(NdBuffers.detachedMatrix(n, numFeatures),
+                    NdBuffers.detachedMatrix(n, numClasses)));
+        }
+
+        /** How many sizes are held (for tests). */
+        int sizes() {
+            return bySize.size();
+        }
     }
 }
