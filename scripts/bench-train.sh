@@ -24,8 +24,8 @@ BASELINE=(bench baseline --model mlp --global-batch 128 --epochs 5 --optimizer a
 one() {
   local what="$1" n="$2" out="$DIR/$1-$2.txt" cmd
   case "$what" in
-    train) cmd=(train --no-progress --out "$DIR/train-$n") ;;
-    train-job) cmd=(train --no-progress --step-transport job --out "$DIR/train-job-$n") ;;
+    train) cmd=(train --out "$DIR/train-$n") ;;
+    train-job) cmd=(train --step-transport job --out "$DIR/train-job-$n") ;;
     plain) cmd=("${BASELINE[@]}") ;;
     plain-evals) cmd=("${BASELINE[@]}" --eval-each-epoch) ;;
     *) echo "bench-train: unknown WHAT '$what' (train, train-job, plain, plain-evals)" >&2; exit 2 ;;

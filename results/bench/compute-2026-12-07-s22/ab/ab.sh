@@ -2,7 +2,7 @@
 # Interleaved A/B of GradientWorker before (main 29681fa) / after (worker-copies 7190ada): only the core jar differs.
 set -euo pipefail
 ROOT=/work/wt-worker-copies
-OUT=$ROOT/results/bench/compute-2026-12-07-s22/ab
+OUT=${1:-$ROOT/results/bench/compute-2026-12-07-s22/ab}  # an idle rerun: ab.sh DIR
 mkdir -p "$OUT"
 export OMP_NUM_THREADS=1
 BENCH_JAR=$ROOT/modules/lockstep-bench/target/lockstep-bench-0.1.0-SNAPSHOT.jar

@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeoutException;
 import org.apache.spark.SparkConf;
 import org.apache.spark.TaskFailedReason;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -36,7 +35,8 @@ class ChannelPathsTest {
 
     @ParameterizedTest(name = "inProcess={0}")
     @ValueSource(booleans = {true, false})
-    void bothPathsTrainBitIdenticallyToTheJobTransportAlsoWithRetries(boolean inProcess) throws TimeoutException {
+    void bothPathsTrainBitIdenticallyToTheJobTransportAlsoWithRetries(boolean inProcess) throws Exception {
+        StepChannelTest.awaitNoChannelThreads(); // an earlier test's network link may still be shutting down
         SparkConf conf = new SparkConf().setMaster("local[3,4]").setAppName("channel-paths")
                 .set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1")
                 .set("spark.driver.bindAddress", "127.0.0.1").set(ChannelTransport.IN_PROCESS, String.valueOf(inProcess));
@@ -57,7 +57,8 @@ class ChannelPathsTest {
         try {
             TrainConfig config = TrainConfig.builder().globalBatch(31).workers(3).steps(6).lr(1e-2)
                     .optimizer(OptimizerConfig.adam()).seed(SEED).build();
-            float[] job = new SyncTrainer(sc, model, config).fit(shards, TrainListener.NONE).params();
+            float[] job = new SyncTrainer(sc, model, config).withTransport(StepTransportConfig.job())
+                    .fit(shards, TrainListener.NONE).params();
             List<Boolean> clientThreads = new ArrayList<>();
             float[] channel = new SyncTrainer(sc, model, config).withTransport(StepTransportConfig.channel())
                     .withFaultInjection(new FaultInjection(Set.of(2L), Set.of(0, 2)))

@@ -73,7 +73,8 @@ class ChannelSecurityTest {
                 .optimizer(OptimizerConfig.adam()).seed(SEED).build();
         ShardedDataset shards = ShardedDataset.distribute(sc, data, 2);
         try {
-            float[] job = new SyncTrainer(sc, mlp, config).fit(shards, TrainListener.NONE).params();
+            float[] job = new SyncTrainer(sc, mlp, config).withTransport(StepTransportConfig.job())
+                    .fit(shards, TrainListener.NONE).params();
             float[] channel = new SyncTrainer(sc, mlp, config).withTransport(StepTransportConfig.channel())
                     .fit(shards, TrainListener.NONE).params();
             assertArrayEquals(job, channel);

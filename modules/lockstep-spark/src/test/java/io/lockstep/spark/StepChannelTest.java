@@ -235,6 +235,18 @@ class StepChannelTest {
         return sc.statusTracker().getActiveJobIds().length;
     }
 
+    /**
+     * Waits (up to 30 s) until no thread of a step channel is alive: a network link's Netty event loops end a few
+     * seconds after its channel closed, so a test that checks for them must not see an earlier test's.
+     */
+    static void awaitNoChannelThreads() throws InterruptedException {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (System.nanoTime() < deadline && !channelThreads().isEmpty()) {
+            Thread.sleep(50);
+        }
+        assertEquals(List.of(), channelThreads(), "threads of an earlier step channel");
+    }
+
     private static List<String> channelThreads() {
         List<String> names = new ArrayList<>();
         for (Thread t : Thread.getAllStackTraces().keySet()) {
