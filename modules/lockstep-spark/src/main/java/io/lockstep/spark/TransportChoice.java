@@ -17,7 +17,8 @@ import org.apache.spark.api.java.JavaSparkContext;
  *       tasks all run at once for the whole fit, where the job transport can run a step's tasks in waves. A local
  *       master refuses {@code channel} with fewer slots; on a cluster, where executors may still be registering
  *       (or be added by dynamic allocation), {@code channel} waits for them within its step timeout, and
- *       {@code auto} chooses {@code job} when the executors registered so far have fewer slots.</li>
+ *       {@code auto} waits for them as long as Spark's scheduler does ({@value #WAIT_KEY}, counted from the
+ *       context's start), then chooses {@code job} if the executors registered by then have fewer slots.</li>
  * </ul>
  *
  * @param requested what the run asked for
@@ -25,6 +26,9 @@ import org.apache.spark.api.java.JavaSparkContext;
  * @param reason    why {@code auto} chose the job transport; null otherwise
  */
 public record TransportChoice(StepTransportConfig requested, StepTransportConfig used, String reason) {
+    /** Spark's setting for how long the scheduler waits for executors to register; {@code auto} waits as long. */
+    static final String WAIT_KEY = "spark.scheduler.maxRegisteredResourcesWaitingTime";
+
     public TransportChoice {
         Objects.requireNonNull(requested, "requested");
         Objects.requireNonNull(used, "used");
@@ -51,6 +55,7 @@ public record TransportChoice(StepTransportConfig requested, StepTransportConfig
                 yield new TransportChoice(requested, requested, null);
             }
             case AUTO -> {
+                awaitSlots(sc, partitions);
                 String why = channelUnavailable(sc, partitions, true);
                 yield new TransportChoice(requested, requested.as(why == null ? Kind.CHANNEL : Kind.JOB), why);
             }
@@ -71,6 +76,25 @@ public record TransportChoice(StepTransportConfig requested, StepTransportConfig
                     + " has " + slots + (sc.isLocal() ? "" : " (executors registered so far)");
         }
         return null;
+    }
+
+    /**
+     * On a cluster, waits until {@code sc} has {@code partitions} task slots or Spark's own wait for executors,
+     * {@value #WAIT_KEY} (default 30 s), has passed since the context started: executors register after the
+     * context is up, and {@code auto} should not choose the job transport for a cluster that is still starting.
+     */
+    private static void awaitSlots(JavaSparkContext sc, int partitions) {
+        if (sc.isLocal()) {
+            return;
+        }
+        long until = sc.startTime() + sc.getConf().getTimeAsMs(WAIT_KEY, "30s");
+        try {
+            while (taskSlots(sc) < partitions && System.currentTimeMillis() < until) {
+                Thread.sleep(100);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**

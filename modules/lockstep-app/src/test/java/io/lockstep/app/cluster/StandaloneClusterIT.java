@@ -88,6 +88,7 @@ class StandaloneClusterIT {
                 + " (in-process, job, %.1f s): relative error %s, max |diff| %.3g over %,d params%n", used,
                 submitted.seconds(), localSeconds, d.describeRelative(), d.maxAbs(), d.count());
         assertEquals(20, countSteps(clusterOut));
+        assertEquals("channel", used, "auto on a cluster with a free slot per worker (it waits for the executors)");
         assertTrue(d.relative() <= TOLERANCE, "cluster and local parameters differ: " + d);
     }
 
