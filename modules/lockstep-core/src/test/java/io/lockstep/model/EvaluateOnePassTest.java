@@ -55,24 +55,34 @@ class EvaluateOnePassTest {
 
     /** Plain DL4J over the same chunks: loss sum of score(ds, false) × rows, correct argmax of output(x, false). */
     private static EvalSum dl4jReference(Model net, float[] f, int[] y) {
+        return dl4jEvaluation(net, f, y, FEATURES, CLASSES, 0, ROWS, CHUNK);
+    }
+
+    /**
+     * Plain DL4J's evaluation of rows {@code [from, to)} of {@code f}/{@code y} in chunks of {@code chunk}: loss
+     * sum of {@code score(ds, false)} × rows and correct argmax of {@code output(x, false)}, per chunk, merged in
+     * order (the reference of the worker's evaluation tests).
+     */
+    static EvalSum dl4jEvaluation(Model net, float[] f, int[] y, int features, int classes, int from, int to,
+                                  int chunk) {
         EvalSum total = EvalSum.empty();
-        for (int from = 0; from < ROWS; from += CHUNK) {
-            int n = Math.min(ROWS, from + CHUNK) - from;
-            float[] x = new float[n * FEATURES];
-            System.arraycopy(f, from * FEATURES, x, 0, x.length);
-            float[] oneHot = new float[n * CLASSES];
+        for (int start = from; start < to; start += chunk) {
+            int n = Math.min(to, start + chunk) - start;
+            float[] x = new float[n * features];
+            System.arraycopy(f, start * features, x, 0, x.length);
+            float[] oneHot = new float[n * classes];
             for (int i = 0; i < n; i++) {
-                oneHot[i * CLASSES + y[from + i]] = 1f;
+                oneHot[i * classes + y[start + i]] = 1f;
             }
-            DataSet ds = new DataSet(Nd4j.create(x, new long[] {n, FEATURES}, 'c'),
-                    Nd4j.create(oneHot, new long[] {n, CLASSES}, 'c'));
+            DataSet ds = new DataSet(Nd4j.create(x, new long[] {n, features}, 'c'),
+                    Nd4j.create(oneHot, new long[] {n, classes}, 'c'));
             INDArray out = net instanceof MultiLayerNetwork m ? m.output(ds.getFeatures(), false)
                     : ((ComputationGraph) net).output(false, ds.getFeatures())[0];
             double mean = net instanceof MultiLayerNetwork m ? m.score(ds, false) : ((ComputationGraph) net).score(ds, false);
             INDArray predicted = out.argMax(1);
             long correct = 0;
             for (int i = 0; i < n; i++) {
-                if (predicted.getInt(i) == y[from + i]) {
+                if (predicted.getInt(i) == y[start + i]) {
                     correct++;
                 }
             }

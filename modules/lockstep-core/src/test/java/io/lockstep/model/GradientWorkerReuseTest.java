@@ -280,27 +280,7 @@ class GradientWorkerReuseTest {
 
     /** Plain DL4J evaluation of rows [from, to) in chunks: output(x, false) argmax and score(ds, false) × n. */
     private static EvalSum dl4jEval(MultiLayerNetwork net, int from, int to, int chunk) {
-        EvalSum total = EvalSum.empty();
-        for (int s = from; s < to; s += chunk) {
-            int n = Math.min(to, s + chunk) - s;
-            float[] x = new float[n * FEATURES];
-            System.arraycopy(FEATURES_OF_SHARD, s * FEATURES, x, 0, x.length);
-            float[] y = new float[n * CLASSES];
-            for (int i = 0; i < n; i++) {
-                y[i * CLASSES + LABELS[s + i]] = 1f;
-            }
-            DataSet ds = new DataSet(Nd4j.create(x, new long[] {n, FEATURES}, 'c'),
-                    Nd4j.create(y, new long[] {n, CLASSES}, 'c'));
-            INDArray predicted = net.output(ds.getFeatures(), false).argMax(1);
-            long correct = 0;
-            for (int i = 0; i < n; i++) {
-                if (predicted.getInt(i) == LABELS[s + i]) {
-                    correct++;
-                }
-            }
-            total = total.merge(new EvalSum(net.score(ds, false) * n, correct, n));
-        }
-        return total;
+        return EvaluateOnePassTest.dl4jEvaluation(net, FEATURES_OF_SHARD, LABELS, FEATURES, CLASSES, from, to, chunk);
     }
 
     @Test
