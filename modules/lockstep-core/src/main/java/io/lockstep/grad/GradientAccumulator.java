@@ -24,7 +24,6 @@ public final class GradientAccumulator {
     private double[] block;
     private double lossSum;
     private long count;
-    private int workers;
     private int parts;
     private double partSqNormSum;
 
@@ -35,7 +34,7 @@ public final class GradientAccumulator {
         this.numParams = numParams;
     }
 
-    /** Adds one worker's partial; empty partials only count as a (zero-example) worker. */
+    /** Adds one worker's partial; an empty partial adds nothing. */
     public GradientAccumulator add(GradientSum part) {
         if (part.isEmpty()) {
             return this;
@@ -47,7 +46,6 @@ public final class GradientAccumulator {
         gradients.add(g);
         lossSum += part.lossSum();
         count += part.count();
-        workers++;
         parts += part.parts();
         partSqNormSum += part.partSqNormSum();
         return this;
@@ -58,7 +56,6 @@ public final class GradientAccumulator {
         gradients.clear();
         lossSum = 0;
         count = 0;
-        workers = 0;
         parts = 0;
         partSqNormSum = 0;
         return this;
@@ -71,7 +68,7 @@ public final class GradientAccumulator {
 
     /** Number of non-empty partials. */
     public int nonEmptyWorkers() {
-        return workers;
+        return gradients.size();
     }
 
     /** Loss sum over all examples (not a mean). */
