@@ -204,7 +204,7 @@ final class ChannelHub extends RpcHandler {
     private synchronized float[] resultArray(int p, int n) {
         float[] a = spare[p];
         spare[p] = null;
-        return a != null && a.length == n ? a : new float[n];
+        return FloatArrays.reuseOrNew(a, n);
     }
 
     /** Registrations accepted and connections lost so far (for tests and diagnostics). */

@@ -61,7 +61,7 @@ final class ChannelWorker extends RpcHandler implements ChannelLink {
     private synchronized float[] paramsArray(int n) {
         float[] a = spareParams;
         spareParams = null;
-        return a != null && a.length == n ? a : new float[n];
+        return FloatArrays.reuseOrNew(a, n);
     }
 
     @Override

@@ -17,6 +17,11 @@ final class FloatArrays {
 
     private FloatArrays() {}
 
+    /** {@code spare} when it holds {@code n} floats (to be overwritten), else a new array of {@code n}. */
+    static float[] reuseOrNew(float[] spare, int n) {
+        return spare != null && spare.length == n ? spare : new float[n];
+    }
+
     static void write(ObjectOutput out, float[] a) throws IOException {
         if (a == null) {
             out.writeInt(-1);

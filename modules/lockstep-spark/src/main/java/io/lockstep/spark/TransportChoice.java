@@ -70,8 +70,8 @@ public record TransportChoice(StepTransportConfig requested, StepTransportConfig
         if (sc.getConf().getBoolean("spark.speculation", false)) {
             return "spark.speculation=true would start duplicate long-running channel tasks";
         }
-        int slots = taskSlots(sc);
-        if (countSlots && slots < partitions) {
+        int slots = countSlots ? taskSlots(sc) : partitions;
+        if (slots < partitions) {
             return partitions + " partitions need " + partitions + " task slots, master " + sc.master()
                     + " has " + slots + (sc.isLocal() ? "" : " (executors registered so far)");
         }
