@@ -49,6 +49,9 @@ public class WorkerSplitBench {
     private int[] batch;
     private INDArray x;
     private INDArray y;
+    // the matrices gatherOneHot overwrites each call, as the worker reuses its pass inputs
+    private INDArray xReused;
+    private INDArray yReused;
 
     @Setup
     public void setUp() {
@@ -70,6 +73,8 @@ public class WorkerSplitBench {
         batch = r.ints(rows, 0, SHARD).toArray();
         x = NdBuffers.gatherRows(features, batch, FEATURES);
         y = NdBuffers.oneHot(labels, batch, CLASSES);
+        xReused = NdBuffers.detachedMatrix(rows, FEATURES);
+        yReused = NdBuffers.detachedMatrix(rows, CLASSES);
         NdBuffers.copyInto(params, net.params());
         net.computeGradient(x, y); // DL4J creates the gradient view on the first pass
     }
@@ -90,11 +95,12 @@ public class WorkerSplitBench {
         return net.params();
     }
 
+    /** The worker's own gather + one-hot: into matrices kept across passes, as {@code GradientWorker} does. */
     @Benchmark
     public INDArray gatherOneHot() {
-        INDArray gathered = NdBuffers.gatherRows(features, batch, FEATURES);
-        NdBuffers.oneHot(labels, batch, CLASSES);
-        return gathered;
+        NdBuffers.gatherRowsInto(xReused, features, batch, 0, batch.length, FEATURES);
+        NdBuffers.oneHotInto(yReused, labels, batch, 0, batch.length, CLASSES);
+        return xReused;
     }
 
     @Benchmark
